@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define CONF_FILE_MAX (1024 * 1024)
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+void conf_init(struct conf *c) {
+        memset(c, 0, sizeof *c);
+        c->use_ipv4 = true;
+        c->use_ipv6 = true;
+        c->runtime_dir = strdup(RUNSTATEDIR "/zeroconfd");
+        c->state_dir = strdup(LOCALSTATEDIR "/lib/zeroconfd");
+        c->services_dir = strdup(SYSCONFDIR "/zeroconfd/services.d");
+}
+
+static void conf_list_clear(char **list, size_t *n) {
+        for (size_t i = 0; i < *n; i++)
+                free(list[i]);
+        *n = 0;
+}
+
+void conf_done(struct conf *c) {
+        free(c->host_name);
+        free(c->runtime_dir);
+        free(c->state_dir);
+        free(c->services_dir);
+        conf_list_clear(c->allow_interfaces, &c->n_allow_interfaces);
+        conf_list_clear(c->deny_interfaces, &c->n_deny_interfaces);
+        memset(c, 0, sizeof *c);
+}
+
+int conf_set_string(char **field, const char *value) {
+        char *s = strdup(value);
+
+        if (!s)
+                return -ENOMEM;
+        free(*field);
+        *field = s;
+        return 0;
+}
+
+static char *strip(char *s) {
+        char *e;
+
+        while (isspace((unsigned char) *s))
+                s++;
+        e = s + strlen(s);
+        while (e > s && isspace((unsigned char) e[-1]))
+                *--e = '\0';
+        return s;
+}
+
+static int parse_bool(const char *v, bool *ret) {
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
+                *ret = true;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
+                *ret = false;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+/* "eth0, wlan0" → a list; names must be valid interface names. */
+static int parse_iface_list(const char *v, char **list, size_t *n) {
+        char *copy = strdup(v), *save = NULL;
+        char *tmp[CONF_LIST_MAX];
+        size_t k = 0;
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+                if (k == CONF_LIST_MAX || strlen(tok) >= 16 || strchr(tok, '/')) {
+                        r = k == CONF_LIST_MAX ? -E2BIG : -EINVAL;
+                        break;
+                }
+                tmp[k] = strdup(tok);
+                if (!tmp[k]) {
+                        r = -ENOMEM;
+                        break;
+                }
+                k++;
+        }
+        free(copy);
+        if (r < 0) {
+                while (k > 0)
+                        free(tmp[--k]);
+                return r;
+        }
+        conf_list_clear(list, n);
+        memcpy(list, tmp, k * sizeof *tmp);
+        *n = k;
+        return 0;
+}
+
+static int conf_set_key(struct conf *c, const char *section, const char *key, const char *value, const char **why) {
+        *why = NULL;
+        if (strcmp(section, "server") != 0) {
+                *why = "unknown section";
+                return -ENOENT;
+        }
+        if (!strcmp(key, "host-name")) {
+                if (!*value || strlen(value) > 63) {
+                        *why = "expected a name of 1 to 63 bytes";
+                        return -EINVAL;
+                }
+                return conf_set_string(&c->host_name, value);
+        }
+        if (!strcmp(key, "use-ipv4") || !strcmp(key, "use-ipv6")) {
+                *why = "expected yes or no";
+                return parse_bool(value, key[7] == '4' ? &c->use_ipv4 : &c->use_ipv6);
+        }
+        if (!strcmp(key, "allow-interfaces")) {
+                *why = "expected a list of interface names";
+                return parse_iface_list(value, c->allow_interfaces, &c->n_allow_interfaces);
+        }
+        if (!strcmp(key, "deny-interfaces")) {
+                *why = "expected a list of interface names";
+                return parse_iface_list(value, c->deny_interfaces, &c->n_deny_interfaces);
+        }
+        if (!strcmp(key, "runtime-directory") || !strcmp(key, "state-directory") ||
+            !strcmp(key, "services-directory")) {
+                if (value[0] != '/') {
+                        *why = "expected an absolute path";
+                        return -EINVAL;
+                }
+                return conf_set_string(key[0] == 'r' ? &c->runtime_dir :
+                                       key[1] == 't' ? &c->state_dir : &c->services_dir, value);
+        }
+        *why = "unknown key";
+        return -ENOENT;
+}
+
+int conf_parse_text(struct conf *c, const char *text, const char *filename) {
+        char section[64] = "";
+        unsigned line = 0;
+        int problems = 0;
+        const char *p = text;
+
+        while (*p) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t) (nl - p) : strlen(p);
+                char buf[1024], *l, *eq;
+                const char *why;
+
+                line++;
+                if (len >= sizeof buf) {
+                        log_warning("%s:%u: line too long (over %zu bytes), ignored", filename, line, sizeof buf - 1);
+                        problems++;
+                        goto next;
+                }
+                memcpy(buf, p, len);
+                buf[len] = '\0';
+                l = strip(buf);
+                if (*l == '\0' || *l == '#' || *l == ';')
+                        goto next;
+                if (*l == '[') {
+                        char *end = strchr(l, ']');
+
+                        if (!end || end[1] != '\0' || (size_t) (end - l - 1) >= sizeof section) {
+                                log_warning("%s:%u: malformed section header", filename, line);
+                                problems++;
+                                section[0] = '\0';
+                                goto next;
+                        }
+                        *end = '\0';
+                        snprintf(section, sizeof section, "%s", strip(l + 1));
+                        goto next;
+                }
+                eq = strchr(l, '=');
+                if (!eq) {
+                        log_warning("%s:%u: expected KEY=VALUE", filename, line);
+                        problems++;
+                        goto next;
+                }
+                *eq = '\0';
+                {
+                        char *key = strip(l), *value = strip(eq + 1);
+                        int r = conf_set_key(c, section[0] ? section : "(none)", key, value, &why);
+
+                        if (r == -ENOENT) {
+                                log_warning("%s:%u: %s '%s' in section [%s], ignored", filename, line, why, key,
+                                            section);
+                                problems++;
+                        } else if (r < 0) {
+                                log_warning("%s:%u: invalid value '%s' for '%s' (%s), keeping the default",
+                                            filename, line, value, key, why ? why : strerror(-r));
+                                problems++;
+                        }
+                }
+        next:
+                if (!nl)
+                        break;
+                p = nl + 1;
+        }
+        return problems;
+}
+
+int conf_load(struct conf *c, const char *path, bool must_exist) {
+        FILE *f;
+        char *text;
+        size_t n;
+        int r;
+
+        f = fopen(path, "re");
+        if (!f) {
+                r = -errno;
+                if (r == -ENOENT && !must_exist)
+                        return 0;
+                log_error("cannot read %s: %s", path, strerror(-r));
+                return r;
+        }
+        text = malloc(CONF_FILE_MAX + 1);
+        if (!text) {
+                fclose(f);
+                return -ENOMEM;
+        }
+        n = fread(text, 1, CONF_FILE_MAX + 1, f);
+        r = ferror(f) ? -EIO : 0;
+        fclose(f);
+        if (r == 0 && n > CONF_FILE_MAX) {
+                log_error("%s: larger than %d bytes, not read", path, CONF_FILE_MAX);
+                r = -EFBIG;
+        } else if (r == 0 && memchr(text, '\0', n)) {
+                log_error("%s: contains a NUL byte, not read", path);
+                r = -EINVAL;
+        }
+        if (r < 0) {
+                free(text);
+                return r;
+        }
+        text[n] = '\0';
+        r = conf_parse_text(c, text, path);
+        free(text);
+        return r;
+}
+
+bool conf_interface_allowed(const struct conf *c, const char *ifname) {
+        for (size_t i = 0; i < c->n_deny_interfaces; i++)
+                if (!strcmp(c->deny_interfaces[i], ifname))
+                        return false;
+        if (c->n_allow_interfaces == 0)
+                return true;
+        for (size_t i = 0; i < c->n_allow_interfaces; i++)
+                if (!strcmp(c->allow_interfaces[i], ifname))
+                        return true;
+        return false;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* zeroconfd.conf: an INI file, documented key by key in zeroconfd.conf(5). Every problem is
+ * reported as FILE:LINE and the default is kept; a broken file never stops the daemon. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONF_LIST_MAX 32
+
+/* [ipv4ll] policy (RFC 3927 §1.9): when an interface claims a 169.254/16 address. */
+enum conf_ipv4ll_policy {
+        CONF_IPV4LL_AUTO,   /* only while it has no routable IPv4 address, after the grace period */
+        CONF_IPV4LL_ALWAYS, /* whatever other addresses it has */
+        CONF_IPV4LL_NEVER,
+        _CONF_IPV4LL_POLICY_MAX,
+};
+
+struct conf_ipv4ll_override {
+        char ifname[16]; /* IF_NAMESIZE */
+        enum conf_ipv4ll_policy policy;
+};
+
+#define CONF_IPV4LL_GRACE_DEFAULT_USEC (5ULL * 1000000ULL)
+#define CONF_IPV4LL_GRACE_MAX_USEC (3600ULL * 1000000ULL)
+
+struct conf {
+        char *host_name;            /* NULL: the system host name */
+        bool use_ipv4, use_ipv6;
+        char *allow_interfaces[CONF_LIST_MAX]; /* empty: every capable interface */
+        size_t n_allow_interfaces;
+        char *deny_interfaces[CONF_LIST_MAX];
+        size_t n_deny_interfaces;
+        char *runtime_dir;
+        char *state_dir;
+        char *services_dir;
+
+        /* [ipv4ll] */
+        enum conf_ipv4ll_policy ipv4ll_policy;          /* policy= */
+        struct conf_ipv4ll_override ipv4ll_overrides[CONF_LIST_MAX]; /* policy-IFNAME= */
+        size_t n_ipv4ll_overrides;
+        unsigned long long ipv4ll_grace_usec;           /* grace-period= (auto only) */
+        double ipv4ll_timing_scale;                     /* timing-scale=: 1 is RFC 3927 timing */
+};
+
+void conf_init(struct conf *c);
+void conf_done(struct conf *c);
+
+/* Parse text (NUL-terminated) as the contents of `filename` (used in messages). Returns the
+ * number of problems reported (0 = clean); the struct always stays usable. */
+int conf_parse_text(struct conf *c, const char *text, const char *filename);
+
+/* Read and parse a file. A missing file is fine when !must_exist (defaults stay). Returns the
+ * number of problems, or a negative errno if the file could not be read. */
+int conf_load(struct conf *c, const char *path, bool must_exist);
+
+/* Replace a string setting (options given on the command line override the file). */
+int conf_set_string(char **field, const char *value);
+
+bool conf_interface_allowed(const struct conf *c, const char *ifname);
+
+/* The IPv4 link-local policy of an interface: its policy-IFNAME= override, else policy=. */
+enum conf_ipv4ll_policy conf_ipv4ll_policy_for(const struct conf *c, const char *ifname);
+const char *conf_ipv4ll_policy_to_string(enum conf_ipv4ll_policy p);

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* zeroconfd: options, configuration, start-up order and signals. Wiring only: the protocols live
+ * in their cores (dns/, mdns/, ipv4ll/, …). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libdaemon/dpid.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "iface.h"
+#include "log.h"
+#include "loop.h"
+#include "mdns/host-name.h"
+#include "mdns/mdns.h"
+#include "netlink.h"
+
+#define DEFAULT_CONFIG_FILE SYSCONFDIR "/zeroconfd/zeroconfd.conf"
+
+struct daemon_ctx {
+        struct conf conf;
+        struct loop *loop;
+        struct netlink *netlink;
+        struct loop_io *netlink_io;
+        struct iface_table ifaces;
+        struct mdns *mdns;
+};
+
+static char pid_file_path[PATH_MAX];
+
+static const char *pid_file_proc(void) {
+        return pid_file_path;
+}
+
+static void help(void) {
+        printf("Usage: zeroconfd [OPTION]...\n"
+               "Zeroconf daemon: answers Multicast DNS (RFC 6762) for this host's name on every\n"
+               "multicast-capable interface. Runs in the foreground and logs to standard error.\n\n"
+               "  -f, --config=FILE        configuration file (default %s)\n"
+               "  -n, --host-name=NAME     host name to publish as NAME.local (default: the\n"
+               "                           configured host-name, else the system host name)\n"
+               "      --runtime-dir=DIR    runtime folder holding zeroconfd.pid (default %s)\n"
+               "      --state-dir=DIR      state folder (default %s)\n"
+               "      --services-dir=DIR   service files folder (default %s); service\n"
+               "                           publishing is not built yet\n"
+               "      --debug              log packet-level detail\n"
+               "  -h, --help               show this help and exit\n"
+               "  -V, --version            show the version and exit\n\n"
+               "Signals: SIGTERM and SIGINT stop the daemon; SIGUSR1 logs packet counters.\n",
+               DEFAULT_CONFIG_FILE, RUNSTATEDIR "/zeroconfd", LOCALSTATEDIR "/lib/zeroconfd",
+               SYSCONFDIR "/zeroconfd/services.d");
+}
+
+enum {
+        OPT_RUNTIME_DIR = 0x100,
+        OPT_STATE_DIR,
+        OPT_SERVICES_DIR,
+        OPT_DEBUG,
+};
+
+struct options {
+        const char *config_file;
+        const char *host_name;
+        const char *runtime_dir, *state_dir, *services_dir;
+        bool debug;
+};
+
+/* Returns 1 to go on, 0 to exit successfully (help, version), or a negative errno. */
+static int parse_argv(int argc, char *argv[], struct options *o) {
+        static const struct option opts[] = {
+                { "config", required_argument, NULL, 'f' },
+                { "host-name", required_argument, NULL, 'n' },
+                { "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
+                { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+                { "services-dir", required_argument, NULL, OPT_SERVICES_DIR },
+                { "debug", no_argument, NULL, OPT_DEBUG },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                {},
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "f:n:hV", opts, NULL)) >= 0)
+                switch (c) {
+                case 'f':
+                        o->config_file = optarg;
+                        break;
+                case 'n':
+                        o->host_name = optarg;
+                        break;
+                case OPT_RUNTIME_DIR:
+                        o->runtime_dir = optarg;
+                        break;
+                case OPT_STATE_DIR:
+                        o->state_dir = optarg;
+                        break;
+                case OPT_SERVICES_DIR:
+                        o->services_dir = optarg;
+                        break;
+                case OPT_DEBUG:
+                        o->debug = true;
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case 'V':
+                        printf("zeroconfd %s\n", PACKAGE_VERSION);
+                        return 0;
+                default:
+                        fprintf(stderr, "Try 'zeroconfd --help'.\n");
+                        return -EINVAL;
+                }
+        if (optind < argc) {
+                fprintf(stderr, "zeroconfd: unexpected argument '%s'. Try 'zeroconfd --help'.\n", argv[optind]);
+                return -EINVAL;
+        }
+        return 1;
+}
+
+/* ---- netlink → interface table → mDNS ---- */
+
+static void update_iface(struct daemon_ctx *d, struct iface *i) {
+        bool serve = iface_is_mdns_capable(i) && conf_interface_allowed(&d->conf, i->name);
+
+        mdns_iface_update(d->mdns, i, serve);
+}
+
+static void on_link(void *userdata, enum netlink_event ev, const struct netlink_link *link) {
+        struct daemon_ctx *d = userdata;
+        struct iface *i;
+
+        if (ev == NETLINK_DEL) {
+                i = iface_table_find(&d->ifaces, link->ifindex);
+                if (!i)
+                        return;
+                log_info("%s: link removed", i->name);
+                mdns_iface_remove(d->mdns, i);
+                iface_table_remove(&d->ifaces, link->ifindex);
+                return;
+        }
+        i = iface_table_apply_link(&d->ifaces, link);
+        if (!i) {
+                log_warning("ignoring an invalid link (index %d) from netlink", link->ifindex);
+                return;
+        }
+        update_iface(d, i);
+}
+
+static void on_addr(void *userdata, enum netlink_event ev, const struct netlink_addr *a) {
+        struct daemon_ctx *d = userdata;
+        int r = iface_table_apply_addr(&d->ifaces, ev, a);
+
+        if (r < 0 && r != -ENODEV)
+                log_warning("ignoring an address event from netlink for link %d: %s", a->ifindex, strerror(-r));
+}
+
+static void on_netlink(struct loop_io *io, int fd, uint32_t revents, void *userdata) {
+        struct daemon_ctx *d = userdata;
+        int r = netlink_process(d->netlink);
+
+        if (r < 0) {
+                log_error("netlink failed: %s; exiting", strerror(-r));
+                loop_quit(d->loop, EXIT_FAILURE);
+        }
+}
+
+/* ---- signals ---- */
+
+static void on_terminate(struct loop *l, int signo, void *userdata) {
+        log_info("received %s, exiting", strsignal(signo));
+        loop_quit(l, EXIT_SUCCESS);
+}
+
+static void on_usr1(struct loop *l, int signo, void *userdata) {
+        struct daemon_ctx *d = userdata;
+        const struct mdns_stats *s = mdns_get_stats(d->mdns);
+
+        log_notice("packets: received %llu (malformed %llu, oversize %llu, off-link %llu, own %llu, "
+                   "other interface %llu), sent %llu (failed %llu)",
+                   (unsigned long long) s->rx_packets, (unsigned long long) s->rx_malformed,
+                   (unsigned long long) s->rx_oversize, (unsigned long long) s->rx_offlink,
+                   (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
+                   (unsigned long long) s->tx_packets, (unsigned long long) s->tx_errors);
+}
+
+/* ---- start-up ---- */
+
+static int make_dir(const char *path, mode_t mode) {
+        if (mkdir(path, mode) < 0 && errno != EEXIST) {
+                int r = -errno;
+
+                log_error("cannot create %s: %s", path, strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+static int pick_host_label(const struct daemon_ctx *d, const struct options *o, char *label, size_t size) {
+        char sys[HOST_NAME_MAX + 1] = "";
+        const char *source = o->host_name ? o->host_name : d->conf.host_name;
+
+        if (!source) {
+                if (gethostname(sys, sizeof sys) < 0)
+                        sys[0] = '\0';
+                sys[sizeof sys - 1] = '\0';
+                source = sys;
+        }
+        host_name_make_label(source, label, size);
+        if (strcmp(label, source) != 0)
+                log_notice("host name '%s' is not a legal mDNS host label; using '%s'", source, label);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        struct options o = { .config_file = NULL };
+        struct daemon_ctx d = { .loop = NULL };
+        char label[HOST_NAME_LABEL_MAX + 1];
+        bool pid_file_created = false;
+        pid_t running;
+        int r;
+
+        r = parse_argv(argc, argv, &o);
+        if (r <= 0)
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+        log_set_target(LOG_TARGET_STDERR);
+        log_set_max_level(o.debug ? LOG_DEBUG : LOG_INFO);
+
+        conf_init(&d.conf);
+        iface_table_init(&d.ifaces);
+        r = conf_load(&d.conf, o.config_file ? o.config_file : DEFAULT_CONFIG_FILE, o.config_file != NULL);
+        if (r < 0)
+                goto finish;
+        if ((o.runtime_dir && conf_set_string(&d.conf.runtime_dir, o.runtime_dir) < 0) ||
+            (o.state_dir && conf_set_string(&d.conf.state_dir, o.state_dir) < 0) ||
+            (o.services_dir && conf_set_string(&d.conf.services_dir, o.services_dir) < 0)) {
+                r = -ENOMEM;
+                goto finish;
+        }
+
+        /* One daemon per runtime folder: the PID file tells a second instance to stay away. */
+        r = make_dir(d.conf.runtime_dir, 0755);
+        if (r < 0)
+                goto finish;
+        snprintf(pid_file_path, sizeof pid_file_path, "%s/zeroconfd.pid", d.conf.runtime_dir);
+        daemon_pid_file_proc = pid_file_proc;
+        running = daemon_pid_file_is_running();
+        if (running > 0) {
+                log_error("already running as process %d (%s)", (int) running, pid_file_path);
+                r = -EBUSY;
+                goto finish;
+        }
+        if (daemon_pid_file_create() < 0)
+                log_warning("cannot write %s: %s", pid_file_path, strerror(errno));
+        else
+                pid_file_created = true;
+
+        pick_host_label(&d, &o, label, sizeof label);
+
+        r = loop_new(&d.loop);
+        if (r < 0)
+                goto finish;
+        if ((r = loop_signal_add(d.loop, SIGTERM, on_terminate, &d)) < 0 ||
+            (r = loop_signal_add(d.loop, SIGINT, on_terminate, &d)) < 0 ||
+            (r = loop_signal_add(d.loop, SIGUSR1, on_usr1, &d)) < 0)
+                goto finish;
+        signal(SIGPIPE, SIG_IGN);
+
+        struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6 };
+        r = mdns_new(&d.mdns, d.loop, &d.ifaces, &mc);
+        if (r < 0)
+                goto finish;
+
+        static const struct netlink_callbacks nl_cb = { .link = on_link, .addr = on_addr };
+        r = netlink_open(&d.netlink, &nl_cb, &d);
+        if (r < 0) {
+                log_error("cannot open netlink: %s", strerror(-r));
+                goto finish;
+        }
+        r = loop_io_add(d.loop, netlink_fd(d.netlink), EPOLLIN, on_netlink, &d, &d.netlink_io);
+        if (r < 0)
+                goto finish;
+        r = netlink_enumerate(d.netlink);
+        if (r < 0) {
+                log_error("cannot list links and addresses: %s", strerror(-r));
+                goto finish;
+        }
+
+        log_info("ready: answering for %s", mdns_get_host_name(d.mdns));
+        r = loop_run(d.loop);
+        if (r < 0)
+                log_error("event loop failed: %s", strerror(-r));
+
+finish:
+        loop_io_free(d.netlink_io);
+        netlink_free(d.netlink);
+        mdns_free(d.mdns);
+        loop_free(d.loop);
+        iface_table_clear(&d.ifaces);
+        conf_done(&d.conf);
+        if (pid_file_created)
+                daemon_pid_file_remove();
+        return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

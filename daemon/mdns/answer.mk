@@ -1,0 +1,1 @@
+# daemon/mdns/answer.mk: the answering rules (response scheduler) and their tests

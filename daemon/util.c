@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "util.h"
+
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+usec_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (usec_t) ts.tv_sec * USEC_PER_SEC + (usec_t) ts.tv_nsec / 1000;
+}
+
+void rng_seed(struct rng *r, uint64_t seed) {
+        r->state = seed;
+}
+
+void rng_seed_random(struct rng *r) {
+        uint64_t seed;
+
+        if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t) sizeof seed)
+                seed = now_usec() ^ ((uint64_t) getpid() << 32);
+        rng_seed(r, seed);
+}
+
+uint64_t rng_next(struct rng *r) {
+        uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+}
+
+uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi) {
+        uint64_t span = hi - lo + 1;
+
+        if (span == 0) /* full 64-bit range */
+                return rng_next(r);
+        return lo + rng_next(r) % span;
+}
