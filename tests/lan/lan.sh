@@ -16,33 +16,48 @@
 #   lan_setup N                       create the bridge and hosts 1..N (buses started)
 #   lan_ns H / lan_dir H / lan_mac H  host H's namespace name, private folder, MAC
 #   lan_exec H CMD...                 run CMD in H's namespace, DBUS_SYSTEM_BUS_ADDRESS set
+#                                     (and LAN_HOST=H)
 #   lan_spawn H LOG CMD...            same, in the background, in its own process group;
 #                                     the PID is in $LAN_LAST_PID and is killed at exit
 #   lan_host_addr4 H A.B.C.D/16       add an IPv4 address to H's eth0
-#   lan_addr4 H / lan_addr6 H         H's IPv4 address / IPv6 link-local address (no prefix)
+#   lan_addr4 H / lan_addr6 H         H's (first) IPv4 / IPv6 link-local address (no prefix)
+#   lan_addrs4 H / lan_addrs6 H       all of them, one a line
 #   lan_wait_dad [H...]               wait until no IPv6 address of the hosts is tentative
 #   lan_start_zeroconfd H NAME [ARG...]   start $ZEROCONFD in H (log: $(lan_dir H)/zeroconfd.log)
 #   lan_stop_zeroconfd H              SIGTERM it, wait; returns (and reports) its exit code
 #   lan_zeroconfd_alive H             true while the daemon started in H runs
-#   lan_start_avahi H NAME            start avahi-daemon in H, wait for "Server startup complete"
+#   lan_start_avahi H NAME [--no-wait]  start avahi-daemon in H, wait for "Server startup
+#                                     complete" (log: $(lan_dir H)/avahi.log)
+#   lan_wait_avahi H                  the wait, for avahi-daemons started with --no-wait
+#   lan_stop_avahi H                  SIGTERM it, wait; returns its exit code
 #   lan_start_daemon H NAME           lan_start_zeroconfd, or lan_start_avahi when
-#                                     LAN_DAEMON=avahi (to tell a test bug from a daemon bug)
+#                                     LAN_DAEMON=avahi (to tell a test bug from a daemon bug);
+#                                     lan_stop_daemon H, lan_daemon_alive H, lan_daemon_log H
+#   lan_check_daemon H [WHEN]         fail, with its exit code, if H's daemon is not running
+#   lan_wait_answer Q H NAME [SECS]   wait until host Q gets an A answer for NAME from H's
+#                                     daemon (10 s by default); fail at once if it dies
 #   lan_mdns_query H ARG...           run tests/lan/mdns-query in H
 #   lan_send_raw H ARG...             run tests/lan/send-raw in H
 #   lan_wait_for SECONDS CMD...       poll CMD every 0.1 s until it succeeds or time runs out
-#   lan_log MSG / lan_fail MSG / lan_skip MSG / lan_pass
+#   lan_proc_alive PID / lan_proc_gone PID / lan_forget_pid PID   for processes of lan_spawn
+#   lan_log MSG / lan_fail MSG / lan_skip MSG / lan_skip_or_fail MSG / lan_pass
+#   $LAN_TMP, $LAN_PY (/usr/bin/python3), $LAN_DIR
+#
+# lan.sh owns the EXIT, INT, TERM and HUP traps: a test that needs its own clean-up defines a
+# function lan_on_exit (called with the exit status, before the harness cleans up).
 #
 # Environment:
 #   ZEROCONFD     the daemon binary (make check: $(abs_top_builddir)/daemon/zeroconfd)
 #   LAN_DIR       the folder of this file and of the helpers (make check: in srcdir)
 #   LAN_DAEMON    zeroconfd (default) or avahi: what lan_start_daemon starts
-#   LAN_TIMEOUT   watchdog for the whole test in seconds (default 120)
+#   LAN_TIMEOUT   watchdog for the whole test in seconds (default 120; set it before lan_setup)
 #   LAN_KEEP_LOGS a folder: the host folders' logs are copied there on exit
 #   LAN_VERBOSE   1: show the commands as they run (set -x)
 #   CI            true: nothing may skip; a missing requirement fails the test
 #
 # The harness never writes outside its temp folder (mktemp -d under $TMPDIR or /tmp), except the
-# empty mount point /run/avahi-daemon that avahi-daemon's per-host bind mounts need.
+# empty mount points /run/avahi-daemon and /etc/avahi/services that the per-host bind mounts of
+# avahi-daemon need (created if missing).
 
 if [ -z "${BASH_VERSION:-}" ]; then
         echo "lan.sh: needs bash" >&2
@@ -62,7 +77,7 @@ LAN_TMP=
 LAN_LAST_PID=
 LAN_WATCHDOG=
 LAN_PIDS=()
-declare -A LAN_ZC_PID=() LAN_AVAHI_PID=() LAN_BUS_PID=()
+declare -A LAN_ZC_PID=() LAN_AVAHI_PID=() LAN_AVAHI_NAME=() LAN_BUS_PID=()
 
 if [ -z "${ZEROCONFD:-}" ] && [ -x "$LAN_DIR/../../daemon/zeroconfd" ]; then
         ZEROCONFD=$(cd "$LAN_DIR/../../daemon" && pwd)/zeroconfd
@@ -310,6 +325,16 @@ lan_addr6() {
                 awk '{ sub("/.*", "", $4); print $4; exit }'
 }
 
+# lan_addrs4 H / lan_addrs6 H: all of H's IPv4 / IPv6 link-local addresses on eth0, one a line
+lan_addrs4() {
+        ip -n "$(lan_ns "$1")" -4 -o addr show dev eth0 2>/dev/null | awk '{ sub("/.*", "", $4); print $4 }'
+}
+
+lan_addrs6() {
+        ip -n "$(lan_ns "$1")" -6 -o addr show dev eth0 scope link 2>/dev/null |
+                awk '{ sub("/.*", "", $4); print $4 }'
+}
+
 lan_dad_done() {
         local h out
         for h in "$@"; do
@@ -400,6 +425,7 @@ lan_stop_zeroconfd() {
 
 lan_start_avahi() {
         local h=$1 name=$2 dir
+        shift 2
         lan_check_host "$h"
         lan_require_progs avahi-daemon mount
         dir=$(lan_dir "$h")/avahi
@@ -435,10 +461,18 @@ EOF
                  exec avahi-daemon -f "$3" --no-drop-root --no-chroot --no-proc-title ${4:+--debug}' \
                 sh "$dir/run" "$dir/services" "$dir/avahi-daemon.conf" "${LAN_AVAHI_DEBUG:-}"
         LAN_AVAHI_PID[$h]=$LAN_LAST_PID
-        if ! lan_wait_for 15 grep -q "Server startup complete" "$(lan_dir "$h")/avahi.log"; then
-                lan_fail "avahi-daemon '$name' in host $h did not start within 15 s"
+        LAN_AVAHI_NAME[$h]=$name
+        [ "${1:-}" = --no-wait ] || lan_wait_avahi "$h"
+}
+
+# lan_wait_avahi H: wait (15 s at most) until avahi-daemon in H has established its host name.
+lan_wait_avahi() {
+        local h=$1 log
+        log=$(lan_dir "$h")/avahi.log
+        if ! lan_wait_for 15 grep -qs "Server startup complete" "$log"; then
+                lan_fail "avahi-daemon '${LAN_AVAHI_NAME[$h]}' in host $h did not start within 15 s"
         fi
-        lan_log "avahi-daemon '$name' ready in host $h (pid $LAN_LAST_PID)"
+        lan_log "avahi-daemon '${LAN_AVAHI_NAME[$h]}' ready in host $h (pid ${LAN_AVAHI_PID[$h]})"
 }
 
 lan_stop_avahi() {
@@ -467,6 +501,36 @@ lan_daemon_alive() {
         avahi) pid=${LAN_AVAHI_PID[$1]:-} ;;
         esac
         [ -n "$pid" ] && lan_proc_alive "$pid"
+}
+
+# lan_check_daemon H [WHEN]: fail, with the exit code, unless the daemon started in H still runs.
+lan_check_daemon() {
+        local h=$1 pid rc
+        case ${LAN_DAEMON:-zeroconfd} in
+        zeroconfd) pid=${LAN_ZC_PID[$h]:-} ;;
+        avahi) pid=${LAN_AVAHI_PID[$h]:-} ;;
+        esac
+        [ -n "$pid" ] || lan_fail "no daemon was started in host $h"
+        lan_proc_alive "$pid" && return 0
+        wait "$pid" 2>/dev/null
+        rc=$?
+        lan_forget_pid "$pid"
+        lan_fail "the daemon in host $h (pid $pid) died${2:+ $2}: exit code $rc"
+}
+
+# lan_wait_answer Q H NAME [SECONDS]: wait (10 s by default) until host Q gets an A answer for
+# NAME from the daemon of host H (which may probe first); fail at once if that daemon dies.
+lan_wait_answer() {
+        local q=$1 h=$2 name=$3 secs=${4:-10}
+        lan_wait_for "$secs" lan_answer_or_dead "$q" "$h" "$name" ||
+                lan_fail "host $q got no answer for $name within $secs s"
+        lan_check_daemon "$h" "while starting"
+        lan_log "host $q gets answers for $name"
+}
+
+lan_answer_or_dead() {
+        lan_daemon_alive "$2" || return 0
+        lan_mdns_query "$1" --timeout 0.5 "$3" >/dev/null
 }
 
 lan_stop_daemon() {
@@ -507,7 +571,10 @@ lan_start_watchdog() {
 }
 
 lan_dump_logs() {
-        local f
+        local f h
+        for ((h = 1; h <= LAN_HOSTS; h++)); do
+                echo "---- host $h: $(ip -n "$(lan_ns $h)" -br addr show dev eth0 2>/dev/null)"
+        done
         for f in "$LAN_TMP"/h*/zeroconfd.log "$LAN_TMP"/h*/avahi.log; do
                 [ -s "$f" ] || continue
                 echo "---- tail of ${f#"$LAN_TMP"/} ----"
@@ -520,6 +587,9 @@ lan_cleanup() {
         trap '' INT TERM HUP
         trap - EXIT
         set +e
+        if declare -F lan_on_exit >/dev/null; then
+                lan_on_exit "$rc"
+        fi
         if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -n "$LAN_TMP" ]; then
                 lan_dump_logs >&2
         fi

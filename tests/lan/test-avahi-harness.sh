@@ -12,8 +12,10 @@ lan_setup 2
 lan_host_addr4 1 169.254.10.1/16
 lan_host_addr4 2 169.254.10.2/16
 lan_wait_dad
-lan_start_avahi 1 avahi-one
-lan_start_avahi 2 avahi-two
+lan_start_avahi 1 avahi-one --no-wait
+lan_start_avahi 2 avahi-two --no-wait
+lan_wait_avahi 1
+lan_wait_avahi 2
 
 # expect WHAT GOT WANT
 expect() {
