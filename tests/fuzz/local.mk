@@ -1,6 +1,7 @@
 # tests/fuzz: libFuzzer targets, built with clang outside libtool (the library is built with
 # $(CC), usually gcc). Every tests/fuzz/fuzz-NAME.c is a target; its seed corpus is
-# tests/fuzz/corpus/NAME/ and extra libFuzzer flags may sit in tests/fuzz/NAME.options.
+# tests/fuzz/corpus/NAME/; extra libFuzzer flags may sit in tests/fuzz/NAME.options and a
+# dictionary in tests/fuzz/NAME.dict.
 # Each target links all the core library's .c sources, compiled once with clang into
 # tests/fuzz/out/obj/ (runs work in tests/fuzz/out/ too).
 #
@@ -13,7 +14,8 @@
 EXTRA_DIST += \
 	tests/fuzz/run-fuzzers.sh \
 	tests/fuzz/gen-packet-corpus.py \
-	tests/fuzz/fuzz-packet.c tests/fuzz/packet.options \
+	tests/fuzz/fuzz-packet.c tests/fuzz/packet.options tests/fuzz/packet.dict \
+	tests/fuzz/fuzz-name.c \
 	tests/fuzz/fuzz-conf.c \
 	tests/fuzz/corpus
 

@@ -7,7 +7,7 @@
 # Run it from a configured build directory (or set BUILDDIR). It builds the targets if needed
 # (make fuzz), then runs each tests/fuzz/fuzz-NAME for SECONDS (0: only replay the corpus) on a
 # COPY of tests/fuzz/corpus/NAME/ in $BUILDDIR/tests/fuzz/out/NAME/, with the extra flags of
-# tests/fuzz/NAME.options if present. Exits 1 on any crash, leak, timeout or failed build;
+# tests/fuzz/NAME.options and the dictionary tests/fuzz/NAME.dict if present. Exits 1 on any crash, leak, timeout or failed build;
 # prints a SKIP line and exits 0 when clang (with libFuzzer) is not available.
 set -u
 
@@ -76,6 +76,9 @@ for name in "$@"; do
         opts=
         if [ -f "$srcdir/tests/fuzz/$name.options" ]; then
                 opts=$(grep -v '^#' "$srcdir/tests/fuzz/$name.options" | tr '\n' ' ')
+        fi
+        if [ -f "$srcdir/tests/fuzz/$name.dict" ]; then
+                opts="$opts -dict=$srcdir/tests/fuzz/$name.dict"
         fi
         if [ "$seconds" -eq 0 ]; then
                 limit=-runs=0

@@ -25,7 +25,7 @@ static struct dns_rr rr_make(const char *name, uint16_t type, const void *rdata,
                 .rclass = DNS_CLASS_IN,
                 .ttl = 120,
                 .rdlength = (uint16_t) len,
-                .rdata = (uint8_t *) rdata,
+                .rdata = (uint8_t *) (uintptr_t) rdata, /* never written through */
         };
 }
 
