@@ -13,6 +13,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 fuzz_seconds=${FUZZ_SECONDS:-60}
 
 step() { printf '\n==== %s ====\n' "$*"; }
+passed=0 failed=0 skipped=0
+# count KIND FILE: the last "# KIND: N" line of automake's test summary, 0 if none.
+count() { local n; n=$(sed -n "s/^# $1: *//p" "$2" | tail -n 1); echo "${n:-0}"; }
 
 step "dependencies"
 tests/setup-debian.sh
@@ -24,7 +27,7 @@ step "autogen"
 show_failures() {
         local dir=$1
         for log in $(find "$dir" -name '*.log' -path '*tests*' 2>/dev/null); do
-                if grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null; then
+                if grep -qE '^:test-result: (FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null; then
                         echo "---- $log ----"
                         tail -n 80 "$log"
                 fi
@@ -41,8 +44,14 @@ run_check() {
         make -C "$dir" -j"$jobs" >/dev/null
         step "$name: make check"
         # LAN tests share one CPU budget: run the suites one after the other.
-        if ! make -C "$dir" -j1 check; then
+        local rc=0
+        make -C "$dir" -j1 check 2>&1 | tee "$dir/check.out" || rc=$?
+        passed=$((passed + $(count PASS "$dir/check.out")))
+        failed=$((failed + $(count FAIL "$dir/check.out") + $(count ERROR "$dir/check.out")))
+        skipped=$((skipped + $(count SKIP "$dir/check.out")))
+        if [ "$rc" != 0 ]; then
                 show_failures "$dir"
+                echo "check: $passed passed, $failed failed, $skipped skipped"
                 return 1
         fi
 }
@@ -59,3 +68,5 @@ step "fuzzers (${fuzz_seconds}s each, ASan+UBSan)"
 make -C "$build_root/asan" fuzz-run FUZZ_SECONDS="$fuzz_seconds"
 
 step "all test stages passed"
+# The test suites of both builds, counted once each (distcheck and the fuzzers are extra stages).
+echo "check: $passed passed, $failed failed, $skipped skipped"
