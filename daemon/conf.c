@@ -28,6 +28,9 @@ void conf_init(struct conf *c) {
         c->runtime_dir = strdup(RUNSTATEDIR "/zeroconfd");
         c->state_dir = strdup(LOCALSTATEDIR "/lib/zeroconfd");
         c->services_dir = strdup(SYSCONFDIR "/zeroconfd/services.d");
+        c->ipv4ll_policy = CONF_IPV4LL_AUTO;
+        c->ipv4ll_grace_usec = CONF_IPV4LL_GRACE_DEFAULT_USEC;
+        c->ipv4ll_timing_scale = 1.0;
 }
 
 static void conf_list_clear(char **list, size_t *n) {
@@ -110,8 +113,110 @@ static int parse_iface_list(const char *v, char **list, size_t *n) {
         return 0;
 }
 
+static const char *const conf_ipv4ll_policy_table[_CONF_IPV4LL_POLICY_MAX] = {
+        [CONF_IPV4LL_AUTO] = "auto",
+        [CONF_IPV4LL_ALWAYS] = "always",
+        [CONF_IPV4LL_NEVER] = "never",
+};
+
+const char *conf_ipv4ll_policy_to_string(enum conf_ipv4ll_policy p) {
+        if ((unsigned) p >= _CONF_IPV4LL_POLICY_MAX)
+                return NULL;
+        return conf_ipv4ll_policy_table[p];
+}
+
+static int parse_ipv4ll_policy(const char *v, enum conf_ipv4ll_policy *ret) {
+        for (unsigned p = 0; p < _CONF_IPV4LL_POLICY_MAX; p++)
+                if (!strcmp(v, conf_ipv4ll_policy_table[p])) {
+                        *ret = (enum conf_ipv4ll_policy) p;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+/* A decimal number in [lo, hi]: "5", "0.25". */
+static int parse_decimal(const char *v, double lo, double hi, double *ret) {
+        char *end;
+        double d;
+
+        if (!isdigit((unsigned char) *v))
+                return -EINVAL; /* no sign, no "inf", no "nan", no hex */
+        errno = 0;
+        d = strtod(v, &end);
+        if (errno != 0 || *end != '\0' || !(d >= lo && d <= hi))
+                return -ERANGE;
+        *ret = d;
+        return 0;
+}
+
+enum conf_ipv4ll_policy conf_ipv4ll_policy_for(const struct conf *c, const char *ifname) {
+        for (size_t i = 0; i < c->n_ipv4ll_overrides; i++)
+                if (!strcmp(c->ipv4ll_overrides[i].ifname, ifname))
+                        return c->ipv4ll_overrides[i].policy;
+        return c->ipv4ll_policy;
+}
+
+static int conf_set_ipv4ll_key(struct conf *c, const char *key, const char *value, const char **why) {
+        enum conf_ipv4ll_policy policy;
+        double d;
+        int r;
+
+        if (!strcmp(key, "policy")) {
+                *why = "expected auto, always or never";
+                return parse_ipv4ll_policy(value, &c->ipv4ll_policy);
+        }
+        if (!strncmp(key, "policy-", 7)) {
+                const char *ifname = key + 7;
+                size_t i;
+
+                if (!*ifname || strlen(ifname) >= sizeof c->ipv4ll_overrides[0].ifname || strchr(ifname, '/')) {
+                        *why = "policy-IFNAME: not an interface name";
+                        return -EINVAL;
+                }
+                *why = "expected auto, always or never";
+                r = parse_ipv4ll_policy(value, &policy);
+                if (r < 0)
+                        return r;
+                for (i = 0; i < c->n_ipv4ll_overrides; i++)
+                        if (!strcmp(c->ipv4ll_overrides[i].ifname, ifname))
+                                break;
+                if (i == CONF_LIST_MAX) {
+                        *why = "too many policy-IFNAME keys (at most 32)";
+                        return -E2BIG;
+                }
+                if (i == c->n_ipv4ll_overrides) {
+                        snprintf(c->ipv4ll_overrides[i].ifname, sizeof c->ipv4ll_overrides[i].ifname, "%s", ifname);
+                        c->n_ipv4ll_overrides++;
+                }
+                c->ipv4ll_overrides[i].policy = policy;
+                return 0;
+        }
+        if (!strcmp(key, "grace-period")) {
+                *why = "expected seconds, 0 to 3600";
+                r = parse_decimal(value, 0, (double) (CONF_IPV4LL_GRACE_MAX_USEC / 1000000ULL), &d);
+                if (r < 0)
+                        return r;
+                c->ipv4ll_grace_usec = (unsigned long long) (d * 1e6 + 0.5);
+                return 0;
+        }
+        if (!strcmp(key, "timing-scale")) {
+                *why = "expected a number above 0, at most 1";
+                r = parse_decimal(value, 0, 1, &d);
+                if (r < 0)
+                        return r;
+                if (d < 0.001)
+                        return -ERANGE; /* 0 would make every wait vanish */
+                c->ipv4ll_timing_scale = d;
+                return 0;
+        }
+        *why = "unknown key";
+        return -ENOENT;
+}
+
 static int conf_set_key(struct conf *c, const char *section, const char *key, const char *value, const char **why) {
         *why = NULL;
+        if (!strcmp(section, "ipv4ll"))
+                return conf_set_ipv4ll_key(c, key, value, why);
         if (strcmp(section, "server") != 0) {
                 *why = "unknown section";
                 return -ENOENT;

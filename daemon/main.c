@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "iface.h"
+#include "ipv4ll/ipv4ll-manager.h"
 #include "log.h"
 #include "loop.h"
 #include "mdns/host-name.h"
@@ -31,6 +32,7 @@ struct daemon_ctx {
         struct loop_io *netlink_io;
         struct iface_table ifaces;
         struct mdns *mdns;
+        struct ipv4ll_manager *ipv4ll;
 };
 
 static char pid_file_path[PATH_MAX];
@@ -130,6 +132,7 @@ static void update_iface(struct daemon_ctx *d, struct iface *i) {
         bool serve = iface_is_mdns_capable(i) && conf_interface_allowed(&d->conf, i->name);
 
         mdns_iface_update(d->mdns, i, serve);
+        ipv4ll_manager_update(d->ipv4ll, i);
 }
 
 static void on_link(void *userdata, enum netlink_event ev, const struct netlink_link *link) {
@@ -142,6 +145,7 @@ static void on_link(void *userdata, enum netlink_event ev, const struct netlink_
                         return;
                 log_info("%s: link removed", i->name);
                 mdns_iface_remove(d->mdns, i);
+                ipv4ll_manager_remove(d->ipv4ll, link->ifindex);
                 iface_table_remove(&d->ifaces, link->ifindex);
                 return;
         }
@@ -159,6 +163,15 @@ static void on_addr(void *userdata, enum netlink_event ev, const struct netlink_
 
         if (r < 0 && r != -ENODEV)
                 log_warning("ignoring an address event from netlink for link %d: %s", a->ifindex, strerror(-r));
+        if (r > 0) {
+                struct iface *i = iface_table_find(&d->ifaces, a->ifindex);
+
+                /* mDNS publishes the usable addresses and needs one per family to send from */
+                if (i)
+                        mdns_iface_update(d->mdns, i,
+                                          iface_is_mdns_capable(i) && conf_interface_allowed(&d->conf, i->name));
+                ipv4ll_manager_update(d->ipv4ll, i);
+        }
 }
 
 static void on_netlink(struct loop_io *io, int fd, uint32_t revents, void *userdata) {
@@ -292,6 +305,13 @@ int main(int argc, char *argv[]) {
                 log_error("cannot list links and addresses: %s", strerror(-r));
                 goto finish;
         }
+        /* IPv4 link-local starts once every link and address is known, so that an interface
+         * with an IPv4 address is never seen without it (and claimed for nothing). */
+        r = ipv4ll_manager_new(&d.ipv4ll, d.loop, d.netlink, &d.conf);
+        if (r < 0)
+                goto finish;
+        for (struct iface *i = d.ifaces.list; i; i = i->next)
+                ipv4ll_manager_update(d.ipv4ll, i);
 
         log_info("ready: answering for %s", mdns_get_host_name(d.mdns));
         r = loop_run(d.loop);
@@ -299,6 +319,7 @@ int main(int argc, char *argv[]) {
                 log_error("event loop failed: %s", strerror(-r));
 
 finish:
+        ipv4ll_manager_free(d.ipv4ll); /* releases the link-local addresses: before netlink goes */
         loop_io_free(d.netlink_io);
         netlink_free(d.netlink);
         mdns_free(d.mdns);

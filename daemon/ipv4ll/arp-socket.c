@@ -2,6 +2,7 @@
 /* ARP over AF_PACKET for IPv4 link-local. See arp-socket.h. */
 #include "ipv4ll/arp-socket.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "util.h"
 
 /* Offsets in the ARP payload: with SOCK_DGRAM the filter sees the packet from the ARP header on. */
 #define ARP_OFF_HTYPE 0

@@ -96,6 +96,70 @@ START_TEST(test_load_file) {
 }
 END_TEST
 
+START_TEST(test_ipv4ll_keys) {
+        struct conf c;
+        const char *text = "[ipv4ll]\n"
+                           "policy = always\n"
+                           "policy-eth1 = never\n"
+                           "policy-wlan0 = auto\n"
+                           "policy-eth1 = auto\n" /* the last one wins */
+                           "grace-period = 0.25\n"
+                           "timing-scale = 0.1\n";
+
+        conf_init(&c);
+        ck_assert_int_eq(c.ipv4ll_policy, CONF_IPV4LL_AUTO);
+        ck_assert_uint_eq(c.ipv4ll_grace_usec, CONF_IPV4LL_GRACE_DEFAULT_USEC);
+        ck_assert(c.ipv4ll_timing_scale == 1.0);
+        ck_assert_int_eq(conf_parse_text(&c, text, "t.conf"), 0);
+        ck_assert_int_eq(conf_ipv4ll_policy_for(&c, "eth0"), CONF_IPV4LL_ALWAYS);
+        ck_assert_int_eq(conf_ipv4ll_policy_for(&c, "eth1"), CONF_IPV4LL_AUTO);
+        ck_assert_int_eq(conf_ipv4ll_policy_for(&c, "wlan0"), CONF_IPV4LL_AUTO);
+        ck_assert_uint_eq(c.n_ipv4ll_overrides, 2);
+        ck_assert_uint_eq(c.ipv4ll_grace_usec, 250000);
+        ck_assert(c.ipv4ll_timing_scale > 0.0999 && c.ipv4ll_timing_scale < 0.1001);
+        ck_assert_str_eq(conf_ipv4ll_policy_to_string(CONF_IPV4LL_NEVER), "never");
+        ck_assert_ptr_null(conf_ipv4ll_policy_to_string(_CONF_IPV4LL_POLICY_MAX));
+        conf_done(&c);
+}
+END_TEST
+
+START_TEST(test_ipv4ll_bad_input) {
+        struct conf c;
+        char text[4096] = "[ipv4ll]\n"
+                          "policy = sometimes\n"       /* bad value */
+                          "policy- = never\n"          /* no interface name */
+                          "policy-a/b = never\n"       /* not an interface name */
+                          "policy-abcdefghijklmnop = never\n" /* too long */
+                          "grace-period = -1\n"        /* negative */
+                          "grace-period = 3601\n"      /* too long */
+                          "grace-period = 5s\n"        /* trailing junk */
+                          "grace-period = nan\n"
+                          "timing-scale = 0\n"         /* would remove every wait */
+                          "timing-scale = 1.5\n"       /* above the RFC */
+                          "timing-scale = inf\n"
+                          "frobnicate = 1\n";          /* unknown key */
+
+        conf_init(&c);
+        ck_assert_int_eq(conf_parse_text(&c, text, "t.conf"), 12);
+        ck_assert_int_eq(c.ipv4ll_policy, CONF_IPV4LL_AUTO);
+        ck_assert_uint_eq(c.n_ipv4ll_overrides, 0);
+        ck_assert_uint_eq(c.ipv4ll_grace_usec, CONF_IPV4LL_GRACE_DEFAULT_USEC);
+        ck_assert(c.ipv4ll_timing_scale == 1.0);
+        conf_done(&c);
+
+        /* at most CONF_LIST_MAX overrides; the one beyond is reported */
+        conf_init(&c);
+        strcpy(text, "[ipv4ll]\n");
+        for (int i = 0; i <= CONF_LIST_MAX; i++)
+                snprintf(text + strlen(text), sizeof text - strlen(text), "policy-eth%d = never\n", i);
+        ck_assert_int_eq(conf_parse_text(&c, text, "t.conf"), 1);
+        ck_assert_uint_eq(c.n_ipv4ll_overrides, CONF_LIST_MAX);
+        ck_assert_int_eq(conf_ipv4ll_policy_for(&c, "eth0"), CONF_IPV4LL_NEVER);
+        ck_assert_int_eq(conf_ipv4ll_policy_for(&c, "eth32"), CONF_IPV4LL_AUTO);
+        conf_done(&c);
+}
+END_TEST
+
 int main(void) {
         Suite *s = suite_create("conf");
         TCase *tc = tcase_create("core");
@@ -107,6 +171,8 @@ int main(void) {
         tcase_add_test(tc, test_every_key);
         tcase_add_test(tc, test_bad_input_keeps_defaults);
         tcase_add_test(tc, test_load_file);
+        tcase_add_test(tc, test_ipv4ll_keys);
+        tcase_add_test(tc, test_ipv4ll_bad_input);
         suite_add_tcase(s, tc);
         sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);
