@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's demo command. On a fresh Debian 12 machine, as root: installs what it needs, builds
-# zeroconfd, makes a private two-host virtual LAN out of network namespaces, starts zeroconfd on
-# each host, and shows what each host sees of the other. Cleans up after itself; never touches
+# zeroconfd, makes a private two-host virtual LAN out of network namespaces with no addresses,
+# starts zeroconfd on each host, lets each claim a 169.254 address (RFC 3927) and shows what each
+# host finds of the other by name (RFC 6762). Cleans up after itself; never touches
 # the machine's real interfaces. Build tree: _build/demo (override with BUILD_ROOT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,18 +30,23 @@ lan_require_root
 
 say "3. A virtual LAN: one bridge, two hosts (network namespaces), nothing on the real interfaces"
 lan_setup 2
-# IPv4 link-local claiming (RFC 3927) is being built (issue M1-6): until then the demo gives each
-# host a fixed 169.254 address by hand, as a cable between two laptops with static addresses would.
-lan_host_addr4 1 169.254.10.1/16
-lan_host_addr4 2 169.254.20.2/16
+echo "    No DHCP server and no IPv4 address on either host: like two laptops joined by a cable."
 lan_wait_dad 1 2
 
 say "4. zeroconfd on each host: 'alpha' on host 1, 'bravo' on host 2"
-lan_start_zeroconfd 1 alpha
-lan_start_zeroconfd 2 bravo
+# RFC-exact IPv4 link-local timing; only the DHCP grace period is skipped (nothing to wait for).
 for h in 1 2; do
-        lan_wait_for 10 grep -q "ready:" "$(lan_dir "$h")/zeroconfd.log"
-        sed 's/^/    host '"$h"' | /' "$(lan_dir "$h")/zeroconfd.log"
+        printf '[ipv4ll]\ngrace-period = 0\n' >"$(lan_dir "$h")/zeroconfd.conf"
+done
+lan_start_zeroconfd 1 alpha --config "$(lan_dir 1)/zeroconfd.conf"
+lan_start_zeroconfd 2 bravo --config "$(lan_dir 2)/zeroconfd.conf"
+echo "    Each probes a 169.254 address with ARP (3 probes, then 2 announcements: about 5-7 s)..."
+for h in 1 2; do
+        lan_wait_for 20 grep -q "ipv4ll eth0: configured" "$(lan_dir "$h")/zeroconfd.log" ||
+                lan_fail "host $h claimed no address"
+done
+for h in 1 2; do
+        grep -v '^==' "$(lan_dir "$h")/zeroconfd.log" | sed 's/^/    host '"$h"' | /'
 done
 
 show() {
@@ -53,8 +59,10 @@ say "5. Each host resolves the other's name"
 show 1 bravo
 show 2 alpha
 
-say "6. And a plain ping by address, to show the answers are real"
-lan_exec 1 ping -c 2 -W 2 -q "$(lan_addr4 2)" | sed 's/^/      /'
+say "6. And a plain ping to the address host 1 found for bravo.local"
+addr=$(lan_mdns_query 1 --type A --timeout 3 bravo.local | awk '$3 == "A" { print $4; exit }')
+[ -n "$addr" ] || lan_fail "no A record for bravo.local"
+lan_exec 1 ping -c 2 -W 2 -q "$addr" | sed 's/^/      /'
 
 say "Done: the LAN and its hosts are removed on exit."
 lan_pass
