@@ -319,6 +319,7 @@ int main(int argc, char *argv[]) {
                 log_error("event loop failed: %s", strerror(-r));
 
 finish:
+        mdns_shutdown(d.mdns); /* RFC 6762 §10.1 goodbyes: before the addresses go */
         ipv4ll_manager_free(d.ipv4ll); /* releases the link-local addresses: before netlink goes */
         loop_io_free(d.netlink_io);
         netlink_free(d.netlink);

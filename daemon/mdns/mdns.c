@@ -10,7 +10,8 @@
 
 #include "dns/dns.h"
 #include "log.h"
-#include "mdns/respond.h"
+#include "mdns/host-records.h"
+#include "mdns/registry.h"
 #include "mdns/socket.h"
 
 /* A burst of packets is read in one wake-up, but bounded so timers and other sockets get a turn. */
@@ -19,15 +20,33 @@
 #define IPV6_UDP_HEADERS 48
 /* RFC 6762 §17: the smallest size every link can carry (IPv6 minimum MTU less headers). */
 #define MDNS_MIN_PAYLOAD (1280 - IPV6_UDP_HEADERS)
+/* Our own packets come back to us (multicast loopback, and a host with two interfaces on one
+ * LAN): the digests of what we sent in the last few seconds recognise them whatever their
+ * source address (an address removed since the packet was sent no longer says "ours"). */
+#define MDNS_SENT_RING 64
+#define MDNS_SENT_KEEP (5 * USEC_PER_SEC)
+/* RFC 6762 §6.7: legacy unicast responses carry a TTL of at most 10 s. */
+#define MDNS_LEGACY_TTL_MAX 10
+/* Interim answering (until the response scheduler is wired in): answers per query. */
+#define MDNS_INTERIM_ANSWERS_MAX 256
 
 struct mdns {
         struct loop *loop;
         const struct iface_table *ifaces;
         int fd[2]; /* [0] IPv4, [1] IPv6 */
         struct loop_io *io[2];
-        struct dns_name host;
-        char host_text[DNS_NAME_TEXT_MAX];
         struct mdns_stats stats;
+
+        struct rng rng;
+        struct registry *registry;
+        struct host_records *host;
+        struct loop_timer *timer;
+        bool shut_down;
+        struct {
+                uint64_t hash;
+                usec_t when;
+        } sent[MDNS_SENT_RING];
+        unsigned sent_next;
 
         uint8_t rx_buf[DNS_PACKET_MAX + 1];
         uint8_t tx_buf[DNS_PACKET_MAX];
@@ -61,8 +80,44 @@ static size_t mdns_payload_max(const struct iface *i, int family) {
         return MIN(max, (size_t) DNS_PACKET_MAX);
 }
 
-static void mdns_send(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest, size_t len) {
-        int r = mdns_socket_send(m->fd[family_index(family)], i->ifindex, dest, m->tx_buf, len);
+static uint64_t packet_digest(const uint8_t *p, size_t len) {
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+
+        for (size_t k = 0; k < len; k++) {
+                h ^= p[k];
+                h *= 0x100000001b3ULL;
+        }
+        return h ^ len;
+}
+
+static void mdns_remember_sent(struct mdns *m, const uint8_t *p, size_t len) {
+        m->sent[m->sent_next].hash = packet_digest(p, len);
+        m->sent[m->sent_next].when = now_usec();
+        m->sent_next = (m->sent_next + 1) % MDNS_SENT_RING;
+}
+
+static bool mdns_sent_recently(const struct mdns *m, const uint8_t *p, size_t len, usec_t now) {
+        uint64_t h = packet_digest(p, len);
+
+        for (unsigned k = 0; k < MDNS_SENT_RING; k++)
+                if (m->sent[k].when != 0 && m->sent[k].hash == h && now < m->sent[k].when + MDNS_SENT_KEEP)
+                        return true;
+        return false;
+}
+
+static void mdns_reschedule(struct mdns *m) {
+        if (m->timer)
+                loop_timer_set(m->timer, registry_next_timeout(m->registry));
+}
+
+static void mdns_send_buf(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest,
+                          const uint8_t *buf, size_t len) {
+        int fd = m->fd[family_index(family)];
+        int r;
+
+        if (fd < 0)
+                return;
+        r = mdns_socket_send(fd, i->ifindex, dest, buf, len);
 
         if (r < 0) {
                 char d[80];
@@ -72,6 +127,90 @@ static void mdns_send(struct mdns *m, const struct iface *i, int family, const u
                 return;
         }
         m->stats.tx_packets++;
+}
+
+static void mdns_send(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest, size_t len) {
+        mdns_send_buf(m, i, family, dest, m->tx_buf, len);
+}
+
+/* registry_ops.send: probes, announcements, goodbyes, multicast on one link. */
+static void mdns_registry_send(void *userdata, int ifindex, int family, const uint8_t *pkt, size_t len) {
+        struct mdns *m = userdata;
+        const struct iface *i = iface_table_find(m->ifaces, ifindex);
+        union sockaddr_union group;
+
+        if (!i)
+                return;
+        mdns_group_sockaddr(family, ifindex, &group);
+        mdns_remember_sent(m, pkt, len);
+        mdns_send_buf(m, i, family, &group, pkt, len);
+}
+
+static const struct registry_ops mdns_registry_ops = {
+        .send = mdns_registry_send,
+};
+
+/* Interim answering from the registry: the records answerable on the link for each question;
+ * unicast for legacy queries (§6.7) and all-QU queries (§5.4), else multicast, at once. The
+ * response scheduler (response-sched.h: §6 delays, §7 known answers, rate limits, NSEC,
+ * additional records) replaces this when it is wired in. */
+static void mdns_answer_interim(struct mdns *m, const struct iface *i, int family, const struct dns_msg *q,
+                                const union sockaddr_union *src, bool legacy) {
+        const struct reg_record *added[MDNS_INTERIM_ANSWERS_MAX];
+        size_t n_added = 0;
+        bool all_qu = true;
+        struct dns_builder b;
+        size_t len;
+
+        /* RFC 6762 §18: answer standard queries only */
+        if ((q->flags & DNS_FLAG_QR) || DNS_FLAGS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
+                return;
+        /* RFC 6762 §18.1, §6.7: ID 0 for mDNS, the query's ID and its questions for legacy */
+        dns_builder_init(&b, m->tx_buf, mdns_payload_max(i, family), legacy ? q->id : 0, MDNS_FLAGS_RESPONSE);
+        if (legacy)
+                for (size_t k = 0; k < q->qdcount; k++)
+                        if (dns_builder_add_question(&b, &q->qd[k]) < 0)
+                                break;
+        for (size_t k = 0; k < q->qdcount; k++) {
+                const struct dns_question *qu = &q->qd[k];
+                struct reg_lookup it;
+                struct reg_answer a;
+
+                if (qu->qclass != DNS_CLASS_IN && qu->qclass != DNS_CLASS_ANY)
+                        continue;
+                if (!qu->unicast_response)
+                        all_qu = false;
+                registry_lookup_init(&it, m->registry, &qu->name, qu->type, qu->qclass, i->ifindex, family);
+                while (registry_lookup_next(&it, &a)) {
+                        bool dup = false;
+                        int r;
+
+                        for (size_t j = 0; j < n_added; j++)
+                                if (added[j] == a.record)
+                                        dup = true;
+                        if (dup || n_added >= MDNS_INTERIM_ANSWERS_MAX)
+                                continue;
+                        /* §6.7: no cache-flush bit, TTL ≤ 10 s in legacy replies; §10.2 otherwise */
+                        r = dns_builder_add_rr_ttl(&b, DNS_SECTION_ANSWER, a.rr,
+                                                   legacy ? MIN(a.rr->ttl, (uint32_t) MDNS_LEGACY_TTL_MAX) : a.rr->ttl,
+                                                   !legacy && a.unique);
+                        if (r < 0)
+                                break;
+                        added[n_added++] = a.record;
+                }
+        }
+        if (n_added == 0)
+                return;
+        len = dns_builder_finish(&b);
+        if (legacy || all_qu)
+                mdns_send(m, i, family, src, len);
+        else {
+                union sockaddr_union group;
+
+                mdns_group_sockaddr(family, i->ifindex, &group);
+                mdns_remember_sent(m, m->tx_buf, len);
+                mdns_send(m, i, family, &group, len);
+        }
 }
 
 static void mdns_handle_packet(struct mdns *m, int family, size_t len, const struct mdns_packet_info *pi) {
@@ -107,6 +246,13 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
                 m->stats.rx_own++;
                 return;
         }
+        /* …or one we sent from an address since removed, or from another interface of ours on
+         * the same LAN: responses and probes only (a query identical to ours may be a peer's) */
+        if (sport == MDNS_PORT && len >= DNS_HEADER_SIZE && ((m->rx_buf[2] & 0x80) || m->rx_buf[8] || m->rx_buf[9]) &&
+            mdns_sent_recently(m, m->rx_buf, len, now_usec())) {
+                m->stats.rx_own++;
+                return;
+        }
 
         dns_arena_reset(&m->arena);
         r = dns_msg_parse(&msg, m->rx_buf, len, &m->arena);
@@ -116,28 +262,12 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
                           sockaddr_to_text(&pi->src, s, sizeof s), strerror(-r));
                 return;
         }
-        if (msg.flags & DNS_FLAG_QR)
-                return; /* responses feed the cache and conflict detection, which come with M1-2/M1-4 */
 
-        struct respond_query q = { .msg = &msg, .legacy = sport != MDNS_PORT };
-        struct respond_result res;
-
-        r = respond_host_query(&q, &m->host, i, m->tx_buf, mdns_payload_max(i, family), &res);
-        if (r < 0) {
-                log_debug("%s: could not build a response to %s: %s", i->name,
-                          sockaddr_to_text(&pi->src, s, sizeof s), strerror(-r));
-                return;
-        }
-        if (res.len == 0)
-                return;
-        if (res.unicast)
-                mdns_send(m, i, family, &pi->src, res.len);
-        else {
-                union sockaddr_union group;
-
-                mdns_group_sockaddr(family, i->ifindex, &group);
-                mdns_send(m, i, family, &group, res.len);
-        }
+        /* responses: conflicts (RFC 6762 §8.1, §9); queries with an Authority section: probes (§8.2) */
+        registry_handle_packet(m->registry, i->ifindex, family, family, &src, &msg, now_usec());
+        if (!(msg.flags & DNS_FLAG_QR))
+                mdns_answer_interim(m, i, family, &msg, &pi->src, sport != MDNS_PORT);
+        mdns_reschedule(m);
 }
 
 static void mdns_on_readable(struct loop_io *io, int fd, uint32_t revents, void *userdata) {
@@ -166,6 +296,13 @@ static void mdns_on_readable(struct loop_io *io, int fd, uint32_t revents, void 
         }
 }
 
+static void mdns_on_timer(struct loop_timer *t, usec_t now, void *userdata) {
+        struct mdns *m = userdata;
+
+        registry_run(m->registry, now_usec());
+        mdns_reschedule(m);
+}
+
 int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces, const struct mdns_config *cfg) {
         struct mdns *m;
         int r;
@@ -177,8 +314,20 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         m->ifaces = ifaces;
         m->fd[0] = m->fd[1] = -1;
 
-        snprintf(m->host_text, sizeof m->host_text, "%s.local", cfg->host_label);
-        r = dns_name_from_text(&m->host, m->host_text);
+        rng_seed_random(&m->rng);
+        struct registry_config rc = { .ops = &mdns_registry_ops, .userdata = m, .rng = &m->rng };
+        r = registry_new(&m->registry, &rc);
+        if (r < 0)
+                goto fail;
+        r = loop_timer_new(l, mdns_on_timer, m, &m->timer);
+        if (r < 0)
+                goto fail;
+        struct host_records_config hc = {
+                .label = cfg->host_label,
+                .hinfo_cpu = cfg->hinfo_cpu,
+                .hinfo_os = cfg->hinfo_os,
+        };
+        r = host_records_new(&m->host, m->registry, &hc, now_usec());
         if (r < 0) {
                 log_error("invalid host name '%s': %s", cfg->host_label, strerror(-r));
                 goto fail;
@@ -214,9 +363,21 @@ fail:
         return r;
 }
 
+void mdns_shutdown(struct mdns *m) {
+        if (!m || m->shut_down)
+                return;
+        m->shut_down = true;
+        /* RFC 6762 §10.1: goodbyes for everything, on every link, before we go */
+        registry_withdraw_all(m->registry, now_usec());
+        loop_timer_set(m->timer, USEC_INFINITY);
+}
+
 void mdns_free(struct mdns *m) {
         if (!m)
                 return;
+        host_records_free(m->host, now_usec());
+        registry_free(m->registry);
+        loop_timer_free(m->timer);
         for (int k = 0; k < 2; k++) {
                 loop_io_free(m->io[k]);
                 if (m->fd[k] >= 0)
@@ -226,7 +387,18 @@ void mdns_free(struct mdns *m) {
         free(m);
 }
 
+static bool iface_has_usable_family(const struct iface *i, int family) {
+        for (size_t k = 0; k < i->n_addrs; k++)
+                if (i->addrs[k].family == family && iface_addr_is_usable(&i->addrs[k]))
+                        return true;
+        return false;
+}
+
 void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
+        usec_t now = now_usec();
+
+        if (m->shut_down)
+                serve = false;
         for (int k = 0; k < 2; k++) {
                 int family = k == 0 ? AF_INET : AF_INET6;
                 int r;
@@ -242,17 +414,54 @@ void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
                         }
                         i->mdns_joined[k] = true;
                         log_info("%s: mDNS on %s", i->name, k == 0 ? "IPv4" : "IPv6");
-                } else if (!serve && i->mdns_joined[k]) {
-                        r = mdns_socket_leave(m->fd[k], family, i->ifindex);
-                        if (r < 0)
-                                log_debug("%s: leaving the mDNS group: %s", i->name, strerror(-r));
-                        i->mdns_joined[k] = false;
-                        log_info("%s: mDNS off for %s", i->name, k == 0 ? "IPv4" : "IPv6");
                 }
         }
+
+        /* The host's addresses first: removed ones get their goodbyes while the link still
+         * carries them; new ones are published on the links that exist or come below. */
+        host_records_sync_iface(m->host, i, serve && !m->shut_down, now);
+
+        for (int k = 0; k < 2; k++) {
+                int family = k == 0 ? AF_INET : AF_INET6;
+                bool has_addr = iface_has_usable_family(i, family);
+                bool want = serve && i->mdns_joined[k] && has_addr;
+                bool exists = registry_link_exists(m->registry, i->ifindex, family);
+
+                if (want && !exists) {
+                        /* RFC 6762 §8: a new link (joined, link up, first address): probe, announce */
+                        int r = registry_link_add(m->registry, i->ifindex, family, i->name, mdns_payload_max(i, family), now);
+                        if (r < 0)
+                                log_warning("%s: cannot publish on %s: %s", i->name, k == 0 ? "IPv4" : "IPv6",
+                                            strerror(-r));
+                } else if (!want && exists)
+                        /* goodbyes if the link still carries packets (mDNS turned off on it) */
+                        registry_link_remove(m->registry, i->ifindex, family,
+                                             has_addr && iface_is_mdns_capable(i) && i->mdns_joined[k], now);
+                else if (exists)
+                        registry_link_set_payload_max(m->registry, i->ifindex, family, mdns_payload_max(i, family));
+        }
+
+        for (int k = 0; k < 2; k++) {
+                int family = k == 0 ? AF_INET : AF_INET6;
+                int r;
+
+                if (m->fd[k] < 0 || serve || !i->mdns_joined[k])
+                        continue;
+                r = mdns_socket_leave(m->fd[k], family, i->ifindex);
+                if (r < 0)
+                        log_debug("%s: leaving the mDNS group: %s", i->name, strerror(-r));
+                i->mdns_joined[k] = false;
+                log_info("%s: mDNS off for %s", i->name, k == 0 ? "IPv4" : "IPv6");
+        }
+        mdns_reschedule(m);
 }
 
 void mdns_iface_remove(struct mdns *m, struct iface *i) {
+        usec_t now = now_usec();
+
+        host_records_remove_iface(m->host, i->ifindex, now);
+        registry_link_remove(m->registry, i->ifindex, AF_INET, false, now);
+        registry_link_remove(m->registry, i->ifindex, AF_INET6, false, now);
         mdns_iface_update(m, i, false);
 }
 
@@ -261,5 +470,9 @@ const struct mdns_stats *mdns_get_stats(const struct mdns *m) {
 }
 
 const char *mdns_get_host_name(const struct mdns *m) {
-        return m->host_text;
+        return host_records_get_name(m->host);
+}
+
+struct registry *mdns_get_registry(struct mdns *m) {
+        return m->registry;
 }

@@ -15,7 +15,7 @@ struct mdns_stats {
         uint64_t rx_oversize;    /* larger than RFC 6762 §17's 9000 bytes: dropped */
         uint64_t rx_offlink;     /* RFC 6762 §11: source not on the receiving link: dropped */
         uint64_t rx_unknown_if;  /* arrived on an interface we do not serve: dropped */
-        uint64_t rx_own;         /* our own packets looped back */
+        uint64_t rx_own;         /* our own packets looped back (by source address, or by content) */
         uint64_t tx_packets;
         uint64_t tx_errors;
 };
@@ -23,7 +23,10 @@ struct mdns_stats {
 struct mdns_config {
         const char *host_label; /* a legal label: see host-name.h */
         bool use_ipv4, use_ipv6;
+        const char *hinfo_cpu, *hinfo_os; /* both set: publish HINFO for the host */
 };
+
+struct registry;
 
 struct mdns;
 
@@ -31,10 +34,19 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
 void mdns_free(struct mdns *m);
 
 /* The interface changed (link state, addresses) or is new: `serve` says whether mDNS should run
- * on it (capable and allowed by the configuration). */
+ * on it (capable and allowed by the configuration). Call it on every link and address event:
+ * a link (interface × family) carries our records while mDNS is joined there and the interface
+ * has a usable address of that family; a new link is probed (RFC 6762 §8), the host's address
+ * records follow the addresses (new ones announced, removed ones sent a goodbye). */
 void mdns_iface_update(struct mdns *m, struct iface *i, bool serve);
 /* The interface is about to vanish from the table. */
 void mdns_iface_remove(struct mdns *m, struct iface *i);
 
+/* Clean shutdown (SIGTERM): goodbyes (RFC 6762 §10.1) for every record we published, sent before
+ * this returns. Call it before mdns_free() and before addresses are released. NULL is fine. */
+void mdns_shutdown(struct mdns *m);
+
 const struct mdns_stats *mdns_get_stats(const struct mdns *m);
-const char *mdns_get_host_name(const struct mdns *m); /* "host.local" */
+const char *mdns_get_host_name(const struct mdns *m); /* "host.local": the current one, after renames */
+/* Our records (the host's, DNS-SD's, D-Bus clients'): see mdns/registry.h. */
+struct registry *mdns_get_registry(struct mdns *m);
