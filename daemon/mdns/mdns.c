@@ -12,6 +12,8 @@
 #include "log.h"
 #include "mdns/host-records.h"
 #include "mdns/registry.h"
+#include "mdns/respond.h"
+#include "mdns/response-sched.h"
 #include "mdns/socket.h"
 
 /* A burst of packets is read in one wake-up, but bounded so timers and other sockets get a turn. */
@@ -25,10 +27,6 @@
  * source address (an address removed since the packet was sent no longer says "ours"). */
 #define MDNS_SENT_RING 64
 #define MDNS_SENT_KEEP (5 * USEC_PER_SEC)
-/* RFC 6762 §6.7: legacy unicast responses carry a TTL of at most 10 s. */
-#define MDNS_LEGACY_TTL_MAX 10
-/* Interim answering (until the response scheduler is wired in): answers per query. */
-#define MDNS_INTERIM_ANSWERS_MAX 256
 
 struct mdns {
         struct loop *loop;
@@ -39,6 +37,8 @@ struct mdns {
 
         struct rng rng;
         struct registry *registry;
+        struct respond_source source; /* the registry as the answering side sees it */
+        struct response_sched *resp;  /* when and how answers go out (RFC 6762 §6, §7) */
         struct host_records *host;
         struct loop_timer *timer;
         bool shut_down;
@@ -49,7 +49,6 @@ struct mdns {
         unsigned sent_next;
 
         uint8_t rx_buf[DNS_PACKET_MAX + 1];
-        uint8_t tx_buf[DNS_PACKET_MAX];
         struct dns_arena arena;
         uint8_t *arena_buf;
 };
@@ -107,7 +106,7 @@ static bool mdns_sent_recently(const struct mdns *m, const uint8_t *p, size_t le
 
 static void mdns_reschedule(struct mdns *m) {
         if (m->timer)
-                loop_timer_set(m->timer, registry_next_timeout(m->registry));
+                loop_timer_set(m->timer, MIN(registry_next_timeout(m->registry), response_sched_next_timeout(m->resp)));
 }
 
 static void mdns_send_buf(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest,
@@ -129,10 +128,6 @@ static void mdns_send_buf(struct mdns *m, const struct iface *i, int family, con
         m->stats.tx_packets++;
 }
 
-static void mdns_send(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest, size_t len) {
-        mdns_send_buf(m, i, family, dest, m->tx_buf, len);
-}
-
 /* registry_ops.send: probes, announcements, goodbyes, multicast on one link. */
 static void mdns_registry_send(void *userdata, int ifindex, int family, const uint8_t *pkt, size_t len) {
         struct mdns *m = userdata;
@@ -146,71 +141,70 @@ static void mdns_registry_send(void *userdata, int ifindex, int family, const ui
         mdns_send_buf(m, i, family, &group, pkt, len);
 }
 
+/* registry_ops.announced: the scheduler counts announcements as multicasts (§6, §5.4). */
+static void mdns_registry_announced(void *userdata, int ifindex, int family, uint64_t id, usec_t now) {
+        struct mdns *m = userdata;
+
+        response_sched_note_multicast(m->resp, ifindex, family, id, now);
+}
+
 static const struct registry_ops mdns_registry_ops = {
         .send = mdns_registry_send,
+        .announced = mdns_registry_announced,
 };
 
-/* Interim answering from the registry: the records answerable on the link for each question;
- * unicast for legacy queries (§6.7) and all-QU queries (§5.4), else multicast, at once. The
- * response scheduler (response-sched.h: §6 delays, §7 known answers, rate limits, NSEC,
- * additional records) replaces this when it is wired in. */
-static void mdns_answer_interim(struct mdns *m, const struct iface *i, int family, const struct dns_msg *q,
-                                const union sockaddr_union *src, bool legacy) {
-        const struct reg_record *added[MDNS_INTERIM_ANSWERS_MAX];
-        size_t n_added = 0;
-        bool all_qu = true;
-        struct dns_builder b;
-        size_t len;
+/* ---- the registry as a record source for the answering side (respond.h) ---- */
 
-        /* RFC 6762 §18: answer standard queries only */
-        if ((q->flags & DNS_FLAG_QR) || DNS_FLAGS_OPCODE(q->flags) != DNS_OPCODE_QUERY)
-                return;
-        /* RFC 6762 §18.1, §6.7: ID 0 for mDNS, the query's ID and its questions for legacy */
-        dns_builder_init(&b, m->tx_buf, mdns_payload_max(i, family), legacy ? q->id : 0, MDNS_FLAGS_RESPONSE);
-        if (legacy)
-                for (size_t k = 0; k < q->qdcount; k++)
-                        if (dns_builder_add_question(&b, &q->qd[k]) < 0)
-                                break;
-        for (size_t k = 0; k < q->qdcount; k++) {
-                const struct dns_question *qu = &q->qd[k];
-                struct reg_lookup it;
-                struct reg_answer a;
+static void source_foreach_record(void *userdata, int ifindex, const struct dns_name *name, uint16_t type,
+                                  uint16_t rclass, respond_record_cb cb, void *ctx) {
+        struct mdns *m = userdata;
+        struct reg_lookup it;
+        struct reg_answer a;
 
-                if (qu->qclass != DNS_CLASS_IN && qu->qclass != DNS_CLASS_ANY)
-                        continue;
-                if (!qu->unicast_response)
-                        all_qu = false;
-                registry_lookup_init(&it, m->registry, &qu->name, qu->type, qu->qclass, i->ifindex, family);
-                while (registry_lookup_next(&it, &a)) {
-                        bool dup = false;
-                        int r;
+        /* Probed (unique) or shared records that are announcing or established on the link. */
+        registry_lookup_init(&it, m->registry, name, type, rclass, ifindex, AF_UNSPEC);
+        while (registry_lookup_next(&it, &a)) {
+                struct respond_record rec = { .rr = a.rr, .id = a.id, .unique = a.unique };
 
-                        for (size_t j = 0; j < n_added; j++)
-                                if (added[j] == a.record)
-                                        dup = true;
-                        if (dup || n_added >= MDNS_INTERIM_ANSWERS_MAX)
-                                continue;
-                        /* §6.7: no cache-flush bit, TTL ≤ 10 s in legacy replies; §10.2 otherwise */
-                        r = dns_builder_add_rr_ttl(&b, DNS_SECTION_ANSWER, a.rr,
-                                                   legacy ? MIN(a.rr->ttl, (uint32_t) MDNS_LEGACY_TTL_MAX) : a.rr->ttl,
-                                                   !legacy && a.unique);
-                        if (r < 0)
-                                break;
-                        added[n_added++] = a.record;
-                }
+                if (!cb(ctx, &rec))
+                        break;
         }
-        if (n_added == 0)
-                return;
-        len = dns_builder_finish(&b);
-        if (legacy || all_qu)
-                mdns_send(m, i, family, src, len);
-        else {
-                union sockaddr_union group;
+}
 
-                mdns_group_sockaddr(family, i->ifindex, &group);
-                mdns_remember_sent(m, m->tx_buf, len);
-                mdns_send(m, i, family, &group, len);
+static bool source_lookup_record(void *userdata, int ifindex, uint64_t id, struct respond_record *ret) {
+        struct mdns *m = userdata;
+        struct reg_answer a;
+
+        if (!registry_lookup_id(m->registry, id, ifindex, AF_UNSPEC, &a))
+                return false;
+        *ret = (struct respond_record) { .rr = a.rr, .id = a.id, .unique = a.unique };
+        return true;
+}
+
+/* response_sched emit: multicast to the group of the link, or unicast (QU, §6.7 legacy). */
+static void mdns_emit_response(void *userdata, const struct response_packet *p) {
+        struct mdns *m = userdata;
+        const struct iface *i = iface_table_find(m->ifaces, p->ifindex);
+        union sockaddr_union group;
+
+        if (!i)
+                return;
+        if (p->unicast) {
+                mdns_send_buf(m, i, p->family, &p->dest, p->data, p->len);
+                return;
         }
+        mdns_group_sockaddr(p->family, p->ifindex, &group);
+        mdns_remember_sent(m, p->data, p->len);
+        mdns_send_buf(m, i, p->family, &group, p->data, p->len);
+}
+
+static bool is_group_address(int family, const struct mdns_packet_info *pi) {
+        union sockaddr_union g;
+
+        mdns_group_sockaddr(family, 0, &g);
+        if (family == AF_INET)
+                return pi->dst.in.s_addr == g.in.sin_addr.s_addr;
+        return memcmp(&pi->dst.in6, &g.in6.sin6_addr, sizeof g.in6.sin6_addr) == 0;
 }
 
 static void mdns_handle_packet(struct mdns *m, int family, size_t len, const struct mdns_packet_info *pi) {
@@ -264,9 +258,21 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
         }
 
         /* responses: conflicts (RFC 6762 §8.1, §9); queries with an Authority section: probes (§8.2) */
-        registry_handle_packet(m->registry, i->ifindex, family, family, &src, &msg, now_usec());
-        if (!(msg.flags & DNS_FLAG_QR))
-                mdns_answer_interim(m, i, family, &msg, &pi->src, sport != MDNS_PORT);
+        usec_t now = now_usec();
+        registry_handle_packet(m->registry, i->ifindex, family, family, &src, &msg, now);
+
+        /* answers: RFC 6762 §6, §7 (the scheduler); responses from others feed §7.4 and §6.6 */
+        struct response_packet_info info = {
+                .ifindex = i->ifindex,
+                .family = family,
+                .source = pi->src,
+                .unicast_dest = !is_group_address(family, pi), /* §5.5 */
+                .max_size = mdns_payload_max(i, family),
+        };
+        if (msg.flags & DNS_FLAG_QR)
+                (void) response_sched_handle_response(m->resp, &info, &msg, now);
+        else
+                (void) response_sched_handle_query(m->resp, &info, &msg, now);
         mdns_reschedule(m);
 }
 
@@ -299,7 +305,9 @@ static void mdns_on_readable(struct loop_io *io, int fd, uint32_t revents, void 
 static void mdns_on_timer(struct loop_timer *t, usec_t now, void *userdata) {
         struct mdns *m = userdata;
 
-        registry_run(m->registry, now_usec());
+        now = now_usec();
+        registry_run(m->registry, now);
+        response_sched_handle_timeout(m->resp, now);
         mdns_reschedule(m);
 }
 
@@ -317,6 +325,17 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         rng_seed_random(&m->rng);
         struct registry_config rc = { .ops = &mdns_registry_ops, .userdata = m, .rng = &m->rng };
         r = registry_new(&m->registry, &rc);
+        if (r < 0)
+                goto fail;
+        m->source = (struct respond_source) {
+                .foreach_record = source_foreach_record,
+                .lookup_record = source_lookup_record,
+                .userdata = m,
+        };
+        struct response_sched_config sc = {
+                .source = &m->source, .rng = &m->rng, .emit = mdns_emit_response, .userdata = m,
+        };
+        r = response_sched_new(&m->resp, &sc);
         if (r < 0)
                 goto fail;
         r = loop_timer_new(l, mdns_on_timer, m, &m->timer);
@@ -377,6 +396,7 @@ void mdns_free(struct mdns *m) {
                 return;
         host_records_free(m->host, now_usec());
         registry_free(m->registry);
+        response_sched_free(m->resp);
         loop_timer_free(m->timer);
         for (int k = 0; k < 2; k++) {
                 loop_io_free(m->io[k]);
@@ -453,6 +473,8 @@ void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
                 i->mdns_joined[k] = false;
                 log_info("%s: mDNS off for %s", i->name, k == 0 ? "IPv4" : "IPv6");
         }
+        if (!serve)
+                response_sched_forget_link(m->resp, i->ifindex);
         mdns_reschedule(m);
 }
 

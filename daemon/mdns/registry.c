@@ -850,8 +850,13 @@ static void send_announcements(struct registry *r, struct reg_link *l, usec_t no
                 for (size_t j = 0; j < r->v3.n; j++)
                         (void) ptrvec_push(&r->v2, ((const struct reg_rl *) r->v3.v[j])->rec->rr);
                 announce_packer_add(&r->packer, (const struct dns_rr *const *) r->v2.v, r->v2.n);
-                for (size_t j = 0; j < r->v3.n; j++)
-                        ((struct reg_rl *) r->v3.v[j])->last_multicast = now;
+                for (size_t j = 0; j < r->v3.n; j++) {
+                        struct reg_rl *xl = (struct reg_rl *) r->v3.v[j];
+
+                        xl->last_multicast = now;
+                        if (r->ops && r->ops->announced)
+                                r->ops->announced(r->userdata, l->ifindex, l->family, xl->rec->id, now);
+                }
                 any = true;
         }
         if (any)

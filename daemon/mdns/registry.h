@@ -80,6 +80,9 @@ struct registry_ops {
         /* Multicast pkt (a complete DNS message) on the link: the mDNS group of that family on
          * that interface, from port 5353. */
         void (*send)(void *userdata, int ifindex, int family, const uint8_t *pkt, size_t len);
+        /* Optional: record `id` went out in an announcement on the link at `now` (the response
+         * scheduler counts it for the RFC 6762 §6 once-a-second rule and §5.4 QU answers). */
+        void (*announced)(void *userdata, int ifindex, int family, uint64_t id, usec_t now);
 };
 
 struct registry_config {

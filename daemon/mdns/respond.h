@@ -87,22 +87,3 @@ int respond_additionals(const struct respond_source *src, int ifindex, const str
  * *nsec_rr). 0, or -ENOENT when the record is gone (or the name no longer ours). */
 int respond_resolve(const struct respond_source *src, int ifindex, enum respond_kind kind, uint64_t id,
                     struct respond_record *ret, struct dns_rr *nsec_rr, uint8_t *nsec_buf);
-
-/* ---- The M1-1 skeleton (kept until the edge uses response-sched.h; then remove) ----------- */
-
-struct respond_query {
-        const struct dns_msg *msg;
-        bool legacy;  /* RFC 6762 §6.7: source port is not 5353 */
-};
-
-struct respond_result {
-        size_t len;   /* bytes in the packet; 0 = nothing to send */
-        bool unicast; /* send to the querier's address and port instead of the group */
-};
-
-/* Build the answer to `query` for the A/AAAA records of `host` on interface `i` (only usable
- * addresses: RFC 4862 tentative and dadfailed ones are never answered). The packet is at most
- * `size` bytes (the caller passes the link MTU less IP/UDP headers). Returns 0 or -errno.
- * DEPRECATED: no timing rules; response_sched_* replaces it. */
-int respond_host_query(const struct respond_query *query, const struct dns_name *host, const struct iface *i,
-                       uint8_t *buf, size_t size, struct respond_result *ret);

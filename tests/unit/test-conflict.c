@@ -158,6 +158,10 @@ START_TEST(test_host_records_content) {
         add_addr(AF_INET6, "fe80::bad", 64, 0);
         host_records_sync_iface(H, eth0, true, fake_now);
         ck_assert_uint_eq(host_records_get_n_addresses(H), 3);
+        /* RFC 4862 §5.4.5: an address whose DAD failed is never ours: never published */
+        add_addr(AF_INET6, "fe80::dead", 64, IFA_F_DADFAILED | IFA_F_TENTATIVE);
+        host_records_sync_iface(H, eth0, true, fake_now);
+        ck_assert_uint_eq(host_records_get_n_addresses(H), 3);
         /* the address goes: unpublished */
         del_addr(AF_INET, "169.254.10.20");
         host_records_sync_iface(H, eth0, true, fake_now);
