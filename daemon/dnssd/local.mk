@@ -1,0 +1,35 @@
+# daemon/dnssd/: DNS-SD (RFC 6763) services: the model, service files (expat), the services.d
+# folder; the shipped example files, their DTD and zeroconfd.service(5); unit tests.
+# Included by the top-level Makefile.am; paths are relative to the top of the tree.
+daemon_libzcore_la_SOURCES += \
+	daemon/dnssd/validate.c daemon/dnssd/validate.h \
+	daemon/dnssd/service.c daemon/dnssd/service.h \
+	daemon/dnssd/service-file.c daemon/dnssd/service-file.h \
+	daemon/dnssd/service-dir.c daemon/dnssd/service-dir.h
+daemon_libzcore_la_CFLAGS += $(EXPAT_CFLAGS)
+daemon_libzcore_la_LIBADD += $(EXPAT_LIBS)
+
+# The shipped services and the DTD the files may name (never loaded by the parser).
+servicesdir = $(sysconfdir)/zeroconfd/services.d
+dist_services_DATA = services.d/ssh.service services.d/sftp-ssh.service
+dtddir = $(datadir)/zeroconfd
+dist_dtd_DATA = services.d/zeroconfd-service.dtd
+dist_man5_MANS = man/zeroconfd.service.5
+
+DNSSD_UNIT_TESTS = tests/unit/test-dnssd-validate tests/unit/test-service-file tests/unit/test-service-dir
+check_PROGRAMS += $(DNSSD_UNIT_TESTS)
+TESTS += $(DNSSD_UNIT_TESTS)
+
+tests_unit_test_dnssd_validate_SOURCES = tests/unit/test-dnssd-validate.c
+tests_unit_test_dnssd_validate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_dnssd_validate_LDADD = daemon/libzcore.la $(CHECK_LIBS)
+
+tests_unit_test_service_file_SOURCES = tests/unit/test-service-file.c
+tests_unit_test_service_file_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_service_file_LDADD = daemon/libzcore.la $(CHECK_LIBS)
+
+tests_unit_test_service_dir_SOURCES = tests/unit/test-service-dir.c
+tests_unit_test_service_dir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DSERVICES_SRCDIR=\"$(abs_top_srcdir)/services.d\"
+tests_unit_test_service_dir_LDADD = daemon/libzcore.la $(CHECK_LIBS)
+
+EXTRA_DIST += tests/fuzz/fuzz-service-file.c tests/fuzz/service-file.dict
