@@ -43,8 +43,10 @@ static const char *pid_file_proc(void) {
 
 static void help(void) {
         printf("Usage: zeroconfd [OPTION]...\n"
-               "Zeroconf daemon: answers Multicast DNS (RFC 6762) for this host's name on every\n"
-               "multicast-capable interface. Runs in the foreground and logs to standard error.\n\n"
+               "Zeroconf daemon: claims IPv4 link-local addresses (RFC 3927) where no other\n"
+               "address exists, and publishes this host's name with Multicast DNS (RFC 6762) on\n"
+               "every multicast-capable interface. Runs in the foreground, logs to standard\n"
+               "error. See zeroconfd(8) and zeroconfd.conf(5).\n\n"
                "  -f, --config=FILE        configuration file (default %s)\n"
                "  -n, --host-name=NAME     host name to publish as NAME.local (default: the\n"
                "                           configured host-name, else the system host name)\n"
@@ -55,7 +57,8 @@ static void help(void) {
                "      --debug              log packet-level detail\n"
                "  -h, --help               show this help and exit\n"
                "  -V, --version            show the version and exit\n\n"
-               "Signals: SIGTERM and SIGINT stop the daemon; SIGUSR1 logs packet counters.\n",
+               "Signals: SIGTERM and SIGINT send goodbyes and stop the daemon; SIGUSR1 logs\n"
+               "packet counters.\n",
                DEFAULT_CONFIG_FILE, RUNSTATEDIR "/zeroconfd", LOCALSTATEDIR "/lib/zeroconfd",
                SYSCONFDIR "/zeroconfd/services.d");
 }

@@ -14,7 +14,7 @@ servicesdir = $(sysconfdir)/zeroconfd/services.d
 dist_services_DATA = services.d/ssh.service services.d/sftp-ssh.service
 dtddir = $(datadir)/zeroconfd
 dist_dtd_DATA = services.d/zeroconfd-service.dtd
-dist_man5_MANS = man/zeroconfd.service.5
+dist_man5_MANS += man/zeroconfd.service.5
 
 DNSSD_UNIT_TESTS = tests/unit/test-dnssd-validate tests/unit/test-service-file tests/unit/test-service-dir
 check_PROGRAMS += $(DNSSD_UNIT_TESTS)
