@@ -199,11 +199,12 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
         const struct mdns_stats *s = mdns_get_stats(d->mdns);
 
         log_notice("packets: received %llu (malformed %llu, oversize %llu, off-link %llu, own %llu, "
-                   "other interface %llu), sent %llu (failed %llu)",
+                   "other interface %llu, no address to answer from %llu), sent %llu (failed %llu)",
                    (unsigned long long) s->rx_packets, (unsigned long long) s->rx_malformed,
                    (unsigned long long) s->rx_oversize, (unsigned long long) s->rx_offlink,
                    (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
-                   (unsigned long long) s->tx_packets, (unsigned long long) s->tx_errors);
+                   (unsigned long long) s->rx_no_address, (unsigned long long) s->tx_packets,
+                   (unsigned long long) s->tx_errors);
 }
 
 /* ---- start-up ---- */

@@ -271,8 +271,14 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
         };
         if (msg.flags & DNS_FLAG_QR)
                 (void) response_sched_handle_response(m->resp, &info, &msg, now);
-        else
+        else if (registry_link_exists(m->registry, i->ifindex, family))
+                /* Queries are answered over a family only where we hold a usable address of it
+                 * (where the registry publishes): a reply from a link without one would leave
+                 * with no valid source address, and the kernel's ARP for the querier would go
+                 * out from 0.0.0.0, which reads as an RFC 5227 probe for the querier's address. */
                 (void) response_sched_handle_query(m->resp, &info, &msg, now);
+        else
+                m->stats.rx_no_address++;
         mdns_reschedule(m);
 }
 

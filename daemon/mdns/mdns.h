@@ -16,6 +16,7 @@ struct mdns_stats {
         uint64_t rx_offlink;     /* RFC 6762 §11: source not on the receiving link: dropped */
         uint64_t rx_unknown_if;  /* arrived on an interface we do not serve: dropped */
         uint64_t rx_own;         /* our own packets looped back (by source address, or by content) */
+        uint64_t rx_no_address;  /* queries over a family we hold no usable address of on that link */
         uint64_t tx_packets;
         uint64_t tx_errors;
 };
