@@ -23,3 +23,4 @@ tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 tests_unit_test_respond_SOURCES = tests/unit/test-respond.c
 tests_unit_test_respond_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_respond_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/unit/unit.h

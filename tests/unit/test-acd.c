@@ -11,6 +11,7 @@
 #include "ipv4ll/arp-packet.h"
 #include "log.h"
 #include "util.h"
+#include "unit.h"
 
 /* Check's ck_assert_*() records every passing assertion through its fork pipe, which is slow in
  * loops over thousands of seeds; these only cost anything when they fail. */
@@ -902,13 +903,6 @@ static Suite *acd_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr;
-        int failed;
-
         log_set_target(LOG_TARGET_NONE);
-        sr = srunner_create(acd_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(acd_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "mdns-fake.h"
 #include "mdns/announce.h"
+#include "unit.h"
 
 #define ETH0 2
 #define MS USEC_PER_MSEC
@@ -511,11 +512,5 @@ static Suite *announce_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr = srunner_create(announce_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(announce_suite());
 }

@@ -11,6 +11,7 @@
 #include "mdns/conflict.h"
 #include "mdns/host-records.h"
 #include "mdns/probe.h"
+#include "unit.h"
 
 #define ETH0 2
 #define MS USEC_PER_MSEC
@@ -336,11 +337,5 @@ static Suite *conflict_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr = srunner_create(conflict_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(conflict_suite());
 }

@@ -9,6 +9,7 @@
 
 #include "dns/dns.h"
 #include "log.h"
+#include "unit.h"
 
 #define NAME(text)                                                      \
         ({                                                              \
@@ -501,13 +502,6 @@ static Suite *dns_rr_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr;
-        int failed;
-
         log_set_target(LOG_TARGET_NONE);
-        sr = srunner_create(dns_rr_suite());
-        srunner_run_all(sr, CK_ENV);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(dns_rr_suite());
 }

@@ -12,6 +12,7 @@
 #include "dnssd/service.h"
 #include "dnssd/validate.h"
 #include "log.h"
+#include "unit.h"
 
 static struct dns_name name_of(const char *text) {
         struct dns_name n;
@@ -393,8 +394,6 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("dnssd-validate");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         log_set_target(LOG_TARGET_NONE);
         tcase_add_test(tc, test_service_types);
@@ -408,9 +407,5 @@ int main(void) {
         tcase_add_test(tc, test_names);
         tcase_add_test(tc, test_service_model);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mdns/host-name.h"
+#include "unit.h"
 
 static void expect_label(const char *in, const char *want) {
         char out[64];
@@ -74,15 +75,9 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("host-name");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         tcase_add_test(tc, test_make_label);
         tcase_add_test(tc, test_alternative);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }

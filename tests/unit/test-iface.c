@@ -12,6 +12,7 @@
 
 #include "iface.h"
 #include "log.h"
+#include "unit.h"
 
 static struct netlink_link make_link(int ifindex, const char *name, unsigned flags) {
         struct netlink_link l = { .ifindex = ifindex, .flags = flags, .arptype = ARPHRD_ETHER, .mtu = 1500 };
@@ -157,8 +158,6 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("iface");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         log_set_target(LOG_TARGET_NONE);
         tcase_add_test(tc, test_link_and_addresses_follow_events);
@@ -167,9 +166,5 @@ int main(void) {
         tcase_add_test(tc, test_usable_excludes_tentative_and_dadfailed);
         tcase_add_test(tc, test_onlink_rules);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include "ipv4ll/ipv4ll.h"
 #include "log.h"
 #include "util.h"
+#include "unit.h"
 
 /* Check's ck_assert_*() records every passing assertion through its fork pipe, which is slow in
  * loops over many draws; these only cost anything when they fail. */
@@ -782,13 +783,6 @@ static Suite *ipv4ll_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr;
-        int failed;
-
         log_set_target(LOG_TARGET_NONE);
-        sr = srunner_create(ipv4ll_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(ipv4ll_suite());
 }

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "unit.h"
 
 struct record {
         int order[16];
@@ -167,12 +168,6 @@ static Suite *loop_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr = srunner_create(loop_suite());
-        int failed;
-
         log_set_target(LOG_TARGET_NONE);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(loop_suite());
 }

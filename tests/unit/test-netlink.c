@@ -40,6 +40,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "util.h"
+#include "unit.h"
 
 #define WAIT_MS 5000
 #define DAD_WAIT_MS 10000 /* DAD takes about a second (one probe, RetransTimer 1 s) */
@@ -947,8 +948,6 @@ static Suite *netlink_suite(void) {
 
 int main(void) {
         const char *ci = getenv("CI");
-        SRunner *sr;
-        int failed;
 
         /* Into a private namespace before anything else, so that even with CK_FORK=no nothing
          * here can touch the machine's interfaces. */
@@ -968,9 +967,5 @@ int main(void) {
 
         log_set_max_level(getenv("ZC_TEST_DEBUG") ? LOG_DEBUG : LOG_ERR);
 
-        sr = srunner_create(netlink_suite());
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(netlink_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "mdns-fake.h"
 #include "mdns/announce.h"
+#include "unit.h"
 
 #define ETH0 2
 #define ETH1 3
@@ -364,11 +365,5 @@ static Suite *registry_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr = srunner_create(registry_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(registry_suite());
 }

@@ -13,6 +13,7 @@
 #include "fake-record-store.h"
 #include "log.h"
 #include "mdns/respond.h"
+#include "unit.h"
 
 /* ---- the answering rules over a record source --------------------------------------------- */
 
@@ -189,8 +190,6 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("respond");
         TCase *tc;
-        SRunner *sr;
-        int failed;
 
         tc = tcase_create("rules");
         tcase_add_checked_fixture(tc, rules_setup, NULL);
@@ -200,9 +199,5 @@ int main(void) {
         tcase_add_test(tc, test_resolve);
         tcase_add_test(tc, test_too_many_types_no_nsec);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include "fake-record-store.h"
 #include "log.h"
 #include "mdns/response-sched.h"
+#include "unit.h"
 
 #define IFINDEX 2
 #define MSEC USEC_PER_MSEC
@@ -1126,11 +1127,5 @@ static Suite *response_sched_suite(void) {
 }
 
 int main(void) {
-        SRunner *sr = srunner_create(response_sched_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(response_sched_suite());
 }

@@ -13,6 +13,7 @@
 #include "dnssd/service-dir.h"
 #include "dnssd/service-file.h"
 #include "log.h"
+#include "unit.h"
 
 #ifndef SERVICES_SRCDIR
 #error "SERVICES_SRCDIR must name the source tree's services.d"
@@ -302,8 +303,6 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("service-dir");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         log_set_target(LOG_TARGET_NONE);
         tcase_add_checked_fixture(tc, setup, teardown);
@@ -314,9 +313,5 @@ int main(void) {
         tcase_add_test(tc, test_change_detection);
         tcase_add_test(tc, test_shipped_examples);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }

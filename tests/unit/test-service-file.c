@@ -10,6 +10,7 @@
 
 #include "dnssd/service-file.h"
 #include "log.h"
+#include "unit.h"
 
 /* Lines 1–3 open a service; the body starts on line 4, column 1. */
 #define HEAD "<service-group>\n<name>Test</name>\n<service>\n"
@@ -652,8 +653,6 @@ END_TEST
 int main(void) {
         Suite *s = suite_create("service-file");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         log_set_target(LOG_TARGET_NONE);
         tcase_add_test(tc, test_minimal_and_defaults);
@@ -671,9 +670,5 @@ int main(void) {
         tcase_add_test(tc, test_xml_attacks);
         tcase_add_test(tc, test_message_quoting);
         suite_add_tcase(s, tc);
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return unit_run(s);
 }
