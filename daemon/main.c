@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dnssd/publish.h"
+#include "dnssd/services-watch.h"
 #include "iface.h"
 #include "ipv4ll/ipv4ll-manager.h"
 #include "log.h"
@@ -33,6 +35,8 @@ struct daemon_ctx {
         struct iface_table ifaces;
         struct mdns *mdns;
         struct ipv4ll_manager *ipv4ll;
+        struct dnssd_publisher *publisher; /* DNS-SD groups → the registry */
+        struct services_watch *services;   /* services.d → the publisher */
 };
 
 static char pid_file_path[PATH_MAX];
@@ -52,13 +56,12 @@ static void help(void) {
                "                           configured host-name, else the system host name)\n"
                "      --runtime-dir=DIR    runtime folder holding zeroconfd.pid (default %s)\n"
                "      --state-dir=DIR      state folder (default %s)\n"
-               "      --services-dir=DIR   service files folder (default %s); service\n"
-               "                           publishing is not built yet\n"
+               "      --services-dir=DIR   service files folder (default %s)\n"
                "      --debug              log packet-level detail\n"
                "  -h, --help               show this help and exit\n"
                "  -V, --version            show the version and exit\n\n"
-               "Signals: SIGTERM and SIGINT send goodbyes and stop the daemon; SIGUSR1 logs\n"
-               "packet counters.\n",
+               "Signals: SIGTERM and SIGINT send goodbyes and stop the daemon; SIGHUP reads the\n"
+               "services folder again; SIGUSR1 logs packet counters.\n",
                DEFAULT_CONFIG_FILE, RUNSTATEDIR "/zeroconfd", LOCALSTATEDIR "/lib/zeroconfd",
                SYSCONFDIR "/zeroconfd/services.d");
 }
@@ -136,6 +139,9 @@ static void update_iface(struct daemon_ctx *d, struct iface *i) {
 
         mdns_iface_update(d->mdns, i, serve);
         ipv4ll_manager_update(d->ipv4ll, i);
+        /* services limited to named interfaces follow them */
+        if (d->publisher)
+                dnssd_publisher_iface_update(d->publisher, i->ifindex, i->name, now_usec());
 }
 
 static void on_link(void *userdata, enum netlink_event ev, const struct netlink_link *link) {
@@ -147,6 +153,8 @@ static void on_link(void *userdata, enum netlink_event ev, const struct netlink_
                 if (!i)
                         return;
                 log_info("%s: link removed", i->name);
+                if (d->publisher)
+                        dnssd_publisher_iface_remove(d->publisher, link->ifindex, now_usec());
                 mdns_iface_remove(d->mdns, i);
                 ipv4ll_manager_remove(d->ipv4ll, link->ifindex);
                 iface_table_remove(&d->ifaces, link->ifindex);
@@ -194,6 +202,14 @@ static void on_terminate(struct loop *l, int signo, void *userdata) {
         loop_quit(l, EXIT_SUCCESS);
 }
 
+static void on_hup(struct loop *l, int signo, void *userdata) {
+        struct daemon_ctx *d = userdata;
+
+        log_info("received %s: reading the services folder again", strsignal(signo));
+        if (d->services)
+                (void) services_watch_reload(d->services, now_usec());
+}
+
 static void on_usr1(struct loop *l, int signo, void *userdata) {
         struct daemon_ctx *d = userdata;
         const struct mdns_stats *s = mdns_get_stats(d->mdns);
@@ -205,6 +221,22 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
                    (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
                    (unsigned long long) s->rx_no_address, (unsigned long long) s->tx_packets,
                    (unsigned long long) s->tx_errors);
+}
+
+/* ---- DNS-SD ---- */
+
+/* The host was renamed after a conflict: SRV targets and %h instance names follow. */
+static void on_host_renamed(void *userdata, const char *name) {
+        struct daemon_ctx *d = userdata;
+
+        if (d->publisher)
+                (void) dnssd_publisher_set_host_name(d->publisher, name, now_usec());
+}
+
+static void on_publisher_changed(void *userdata) {
+        struct daemon_ctx *d = userdata;
+
+        mdns_registry_changed(d->mdns);
 }
 
 /* ---- start-up ---- */
@@ -286,12 +318,23 @@ int main(int argc, char *argv[]) {
                 goto finish;
         if ((r = loop_signal_add(d.loop, SIGTERM, on_terminate, &d)) < 0 ||
             (r = loop_signal_add(d.loop, SIGINT, on_terminate, &d)) < 0 ||
+            (r = loop_signal_add(d.loop, SIGHUP, on_hup, &d)) < 0 ||
             (r = loop_signal_add(d.loop, SIGUSR1, on_usr1, &d)) < 0)
                 goto finish;
         signal(SIGPIPE, SIG_IGN);
 
-        struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6 };
+        struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6,
+                                  .host_renamed = on_host_renamed, .userdata = &d };
         r = mdns_new(&d.mdns, d.loop, &d.ifaces, &mc);
+        if (r < 0)
+                goto finish;
+        struct dnssd_publisher_config pc = {
+                .registry = mdns_get_registry(d.mdns),
+                .host_name = mdns_get_host_name(d.mdns),
+                .changed = on_publisher_changed,
+                .userdata = &d,
+        };
+        r = dnssd_publisher_new(&d.publisher, &pc);
         if (r < 0)
                 goto finish;
 
@@ -317,6 +360,16 @@ int main(int argc, char *argv[]) {
         for (struct iface *i = d.ifaces.list; i; i = i->next)
                 ipv4ll_manager_update(d.ipv4ll, i);
 
+        /* Bonjour's order: the host name is being probed; the services follow (RFC 6763). */
+        struct services_watch_config wc = {
+                .dir = d.conf.services_dir, .publisher = d.publisher, .loop = d.loop,
+        };
+        r = services_watch_new(&d.services, &wc, now_usec());
+        if (r < 0) {
+                log_error("cannot publish the services of %s: %s", d.conf.services_dir, strerror(-r));
+                goto finish;
+        }
+
         log_info("ready: answering for %s", mdns_get_host_name(d.mdns));
         r = loop_run(d.loop);
         if (r < 0)
@@ -324,6 +377,8 @@ int main(int argc, char *argv[]) {
 
 finish:
         mdns_shutdown(d.mdns); /* RFC 6762 §10.1 goodbyes: before the addresses go */
+        services_watch_free(d.services, now_usec());
+        dnssd_publisher_free(d.publisher, now_usec()); /* before the registry goes */
         ipv4ll_manager_free(d.ipv4ll); /* releases the link-local addresses: before netlink goes */
         loop_io_free(d.netlink_io);
         netlink_free(d.netlink);

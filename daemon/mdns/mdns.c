@@ -351,6 +351,8 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
                 .label = cfg->host_label,
                 .hinfo_cpu = cfg->hinfo_cpu,
                 .hinfo_os = cfg->hinfo_os,
+                .renamed = cfg->host_renamed,
+                .userdata = cfg->userdata,
         };
         r = host_records_new(&m->host, m->registry, &hc, now_usec());
         if (r < 0) {
@@ -503,4 +505,9 @@ const char *mdns_get_host_name(const struct mdns *m) {
 
 struct registry *mdns_get_registry(struct mdns *m) {
         return m->registry;
+}
+
+void mdns_registry_changed(struct mdns *m) {
+        if (m && !m->shut_down)
+                mdns_reschedule(m);
 }

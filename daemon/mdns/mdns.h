@@ -25,6 +25,10 @@ struct mdns_config {
         const char *host_label; /* a legal label: see host-name.h */
         bool use_ipv4, use_ipv6;
         const char *hinfo_cpu, *hinfo_os; /* both set: publish HINFO for the host */
+        /* Optional: the host name was renamed after a conflict ("host-2.local"), so that what
+         * names the host (DNS-SD SRV targets, %h) follows. */
+        void (*host_renamed)(void *userdata, const char *name);
+        void *userdata;
 };
 
 struct registry;
@@ -51,3 +55,6 @@ const struct mdns_stats *mdns_get_stats(const struct mdns *m);
 const char *mdns_get_host_name(const struct mdns *m); /* "host.local": the current one, after renames */
 /* Our records (the host's, DNS-SD's, D-Bus clients'): see mdns/registry.h. */
 struct registry *mdns_get_registry(struct mdns *m);
+/* The registry was changed from outside the edge (a service published or withdrawn): arm the
+ * timer for what it now has to send. */
+void mdns_registry_changed(struct mdns *m);

@@ -140,6 +140,7 @@ struct registry {
         struct reg_record *pending;
         struct goodbye *goodbyes, **goodbyes_tail;
         struct reg_group *dirty;
+        bool dispatching; /* in registry_dispatch(): callbacks run one after another, never nested */
         struct conflict_limiter conflicts;
         struct registry_stats stats;
         struct {
@@ -313,8 +314,14 @@ static void dirty_remove(struct registry *r, struct reg_group *g) {
         g->dirty = false;
 }
 
-/* Call the state-change callbacks; a callback may call anything, freeing groups included. */
+/* Call the state-change callbacks; a callback may call anything, freeing groups included. A
+ * registry call made from a callback queues its own changes: the outermost loop delivers them
+ * after the callback returns, so no callback ever runs inside another (one that resets a group
+ * would otherwise free records an outer callback is still walking). */
 static void registry_dispatch(struct registry *r, usec_t now) {
+        if (r->dispatching)
+                return;
+        r->dispatching = true;
         while (r->dirty) {
                 struct reg_group *g = r->dirty;
                 struct reg_state_change c;
@@ -342,6 +349,7 @@ static void registry_dispatch(struct registry *r, usec_t now) {
                 if (g->cb)
                         g->cb(g, &c, g->userdata); /* g may be gone now */
         }
+        r->dispatching = false;
 }
 
 /* ---- goodbyes (RFC 6762 §10.1) ---- */
