@@ -149,6 +149,21 @@ static int parse_decimal(const char *v, double lo, double hi, double *ret) {
         return 0;
 }
 
+/* A whole number in [lo, hi], decimal digits only: "4096". For every count and limit key. */
+static int parse_unsigned(const char *v, unsigned lo, unsigned hi, unsigned *ret) {
+        unsigned long long n;
+        char *end;
+
+        if (!isdigit((unsigned char) *v))
+                return -EINVAL; /* no sign, no space */
+        errno = 0;
+        n = strtoull(v, &end, 10);
+        if (errno != 0 || *end != '\0' || n < lo || n > hi)
+                return -ERANGE;
+        *ret = (unsigned) n;
+        return 0;
+}
+
 enum conf_ipv4ll_policy conf_ipv4ll_policy_for(const struct conf *c, const char *ifname) {
         for (size_t i = 0; i < c->n_ipv4ll_overrides; i++)
                 if (!strcmp(c->ipv4ll_overrides[i].ifname, ifname))
@@ -231,6 +246,14 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
         if (!strcmp(key, "use-ipv4") || !strcmp(key, "use-ipv6")) {
                 *why = "expected yes or no";
                 return parse_bool(value, key[7] == '4' ? &c->use_ipv4 : &c->use_ipv6);
+        }
+        if (!strcmp(key, "publish-hinfo")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->publish_hinfo);
+        }
+        if (!strcmp(key, "records-max")) {
+                *why = "expected a number from 16 to 1000000";
+                return parse_unsigned(value, 16, 1000000, &c->records_max);
         }
         if (!strcmp(key, "allow-interfaces")) {
                 *why = "expected a list of interface names";

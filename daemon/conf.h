@@ -27,6 +27,8 @@ struct conf_ipv4ll_override {
 struct conf {
         char *host_name;            /* NULL: the system host name */
         bool use_ipv4, use_ipv6;
+        bool publish_hinfo;   /* publish-hinfo=: the host's HINFO record (CPU and OS, from uname) */
+        unsigned records_max; /* records-max=: our published records, all interfaces (0: built-in default) */
         char *allow_interfaces[CONF_LIST_MAX]; /* empty: every capable interface */
         size_t n_allow_interfaces;
         char *deny_interfaces[CONF_LIST_MAX];

@@ -3,6 +3,7 @@
  * in their cores (dns/, mdns/, ipv4ll/, …). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libdaemon/dpid.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -23,6 +25,7 @@
 #include "loop.h"
 #include "mdns/host-name.h"
 #include "mdns/mdns.h"
+#include "mdns/registry.h"
 #include "netlink.h"
 
 #define DEFAULT_CONFIG_FILE SYSCONFDIR "/zeroconfd/zeroconfd.conf"
@@ -221,6 +224,12 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
                    (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
                    (unsigned long long) s->rx_no_address, (unsigned long long) s->tx_packets,
                    (unsigned long long) s->tx_errors);
+        const struct registry_stats *rs = registry_get_stats(mdns_get_registry(d->mdns));
+        log_notice("records: probes %llu, announcements %llu, goodbyes %llu (packets); conflicts %llu, "
+                   "tie-breaks lost %llu, own probes looped back %llu",
+                   (unsigned long long) rs->probes_sent, (unsigned long long) rs->announcements_sent,
+                   (unsigned long long) rs->goodbyes_sent, (unsigned long long) rs->conflicts,
+                   (unsigned long long) rs->tiebreaks_lost, (unsigned long long) rs->own_probes_ignored);
 }
 
 /* ---- DNS-SD ---- */
@@ -240,6 +249,14 @@ static void on_publisher_changed(void *userdata) {
 }
 
 /* ---- start-up ---- */
+
+static void upper_copy(char *dst, const char *src, size_t size) {
+        size_t k = 0;
+
+        for (; src[k] && k + 1 < size; k++)
+                dst[k] = (char) toupper((unsigned char) src[k]);
+        dst[k] = '\0';
+}
 
 static int make_dir(const char *path, mode_t mode) {
         if (mkdir(path, mode) < 0 && errno != EEXIST) {
@@ -271,6 +288,7 @@ int main(int argc, char *argv[]) {
         struct options o = { .config_file = NULL };
         struct daemon_ctx d = { .loop = NULL };
         char label[HOST_NAME_LABEL_MAX + 1];
+        struct utsname uts;
         bool pid_file_created = false;
         pid_t running;
         int r;
@@ -324,7 +342,16 @@ int main(int argc, char *argv[]) {
         signal(SIGPIPE, SIG_IGN);
 
         struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6,
+                                  .records_max = d.conf.records_max,
                                   .host_renamed = on_host_renamed, .userdata = &d };
+        char hinfo_cpu[sizeof uts.machine], hinfo_os[sizeof uts.sysname];
+        if (d.conf.publish_hinfo && uname(&uts) == 0) {
+                /* RFC 1035 §3.3.2 HINFO, the way Avahi fills it: "X86_64" "LINUX" */
+                upper_copy(hinfo_cpu, uts.machine, sizeof hinfo_cpu);
+                upper_copy(hinfo_os, uts.sysname, sizeof hinfo_os);
+                mc.hinfo_cpu = hinfo_cpu;
+                mc.hinfo_os = hinfo_os;
+        }
         r = mdns_new(&d.mdns, d.loop, &d.ifaces, &mc);
         if (r < 0)
                 goto finish;

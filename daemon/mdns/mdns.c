@@ -329,7 +329,9 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         m->fd[0] = m->fd[1] = -1;
 
         rng_seed_random(&m->rng);
-        struct registry_config rc = { .ops = &mdns_registry_ops, .userdata = m, .rng = &m->rng };
+        struct registry_config rc = {
+                .ops = &mdns_registry_ops, .userdata = m, .rng = &m->rng, .records_max = cfg->records_max,
+        };
         r = registry_new(&m->registry, &rc);
         if (r < 0)
                 goto fail;

@@ -25,6 +25,7 @@ struct mdns_config {
         const char *host_label; /* a legal label: see host-name.h */
         bool use_ipv4, use_ipv6;
         const char *hinfo_cpu, *hinfo_os; /* both set: publish HINFO for the host */
+        unsigned records_max;             /* our records, all links (0: REGISTRY_RECORDS_MAX_DEFAULT) */
         /* Optional: the host name was renamed after a conflict ("host-2.local"), so that what
          * names the host (DNS-SD SRV targets, %h) follows. */
         void (*host_renamed)(void *userdata, const char *name);

@@ -130,6 +130,7 @@ struct registry {
         void *userdata;
         struct rng *rng;
         size_t group_records_max, records_max;
+        bool records_max_logged; /* the records-max refusal is logged once */
 
         struct reg_group *groups;
         struct reg_link *links;
@@ -1242,7 +1243,19 @@ int reg_group_add(struct reg_group *g, const struct dns_rr *rr, unsigned flags, 
                 return -EINVAL;
         if (g->collision)
                 return -EBUSY;
-        if (g->n_records >= r->group_records_max || r->n_records >= r->records_max)
+        if (r->n_records >= r->records_max) {
+                if (!r->records_max_logged) {
+                        char name[DNS_NAME_TEXT_MAX];
+
+                        if (dns_name_to_text(&rr->name, name, sizeof name) < 0)
+                                snprintf(name, sizeof name, "?");
+                        log_warning("refusing to publish more than %zu records (records-max): %s and any "
+                                    "record after it are not published", r->records_max, name);
+                        r->records_max_logged = true;
+                }
+                return -E2BIG;
+        }
+        if (g->n_records >= r->group_records_max)
                 return -E2BIG;
 
         hash = dns_name_hash(&rr->name);

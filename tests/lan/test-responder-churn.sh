@@ -42,7 +42,12 @@ got=$(echo "$out" | awk '$3 == "A" && $2 > 0 { print $4 }' | sort -u | tr '\n' '
 [ "$got" = "169.254.23.1 " ] || lan_fail "steady.local A answers: '$got', want only 169.254.23.1"
 lan_log "ok: after 100 address cycles the name is steady.local and resolves to $got"
 kill -USR1 "${LAN_ZC_PID[1]}"
-has_counters() { grep -q "packets: received" "$log"; }
-lan_wait_for 3 has_counters && lan_log "host 1 $(grep -o "packets: received.*" "$log" | tail -n 1)"
+has_counters() { grep -q "records: probes" "$log"; }
+lan_wait_for 3 has_counters || lan_fail "no counters logged on SIGUSR1"
+lan_log "host 1 $(grep -o "packets: received.*" "$log" | tail -n 1)"
+lan_log "host 1 $(grep -o "records: probes.*" "$log" | tail -n 1)"
+# the daemon's own count agrees: no conflict, no tie-break lost
+grep -q "records: .* conflicts 0, tie-breaks lost 0," "$log" ||
+        lan_fail "host 1's record counters: $(grep -o "records: probes.*" "$log" | tail -n 1)"
 lan_stop_zeroconfd 1 || lan_fail "zeroconfd in host 1 exited with code $?"
 lan_pass

@@ -96,6 +96,30 @@ START_TEST(test_load_file) {
 }
 END_TEST
 
+START_TEST(test_server_limits) {
+        struct conf c;
+
+        conf_init(&c);
+        ck_assert(!c.publish_hinfo);
+        ck_assert_uint_eq(c.records_max, 0); /* the registry's default */
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-hinfo = yes\nrecords-max = 100\n", "t.conf"), 0);
+        ck_assert(c.publish_hinfo);
+        ck_assert_uint_eq(c.records_max, 100);
+        /* out of range, not a number, a sign, trailing junk: reported, the value kept */
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[server]\nrecords-max = 15\nrecords-max = 1000001\nrecords-max = x\n"
+                                         "records-max = -5\nrecords-max = 20k\nrecords-max = 99999999999999999999\n"
+                                         "publish-hinfo = sometimes\n",
+                                         "t.conf"),
+                         7);
+        ck_assert_uint_eq(c.records_max, 100);
+        ck_assert(c.publish_hinfo);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nrecords-max = 1000000\n", "t.conf"), 0);
+        ck_assert_uint_eq(c.records_max, 1000000);
+        conf_done(&c);
+}
+END_TEST
+
 START_TEST(test_ipv4ll_keys) {
         struct conf c;
         const char *text = "[ipv4ll]\n"
@@ -171,6 +195,7 @@ int main(void) {
         tcase_add_test(tc, test_every_key);
         tcase_add_test(tc, test_bad_input_keeps_defaults);
         tcase_add_test(tc, test_load_file);
+        tcase_add_test(tc, test_server_limits);
         tcase_add_test(tc, test_ipv4ll_keys);
         tcase_add_test(tc, test_ipv4ll_bad_input);
         suite_add_tcase(s, tc);
