@@ -142,6 +142,20 @@ bool iface_addr_is_usable(const struct iface_addr *a) {
         return !(a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
 }
 
+bool iface_addr_is_published(const struct iface *i, const struct iface_addr *a) {
+        if (!iface_addr_is_usable(a))
+                return false;
+        if (!(a->flags & IFA_F_DEPRECATED))
+                return true;
+        for (size_t k = 0; k < i->n_addrs; k++) {
+                const struct iface_addr *p = &i->addrs[k];
+
+                if (p->family == a->family && iface_addr_is_usable(p) && !(p->flags & IFA_F_DEPRECATED))
+                        return false; /* a preferred one is published instead */
+        }
+        return true;
+}
+
 static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned prefixlen) {
         unsigned full = prefixlen / 8, rest = prefixlen % 8;
 

@@ -57,6 +57,10 @@ bool iface_is_mdns_capable(const struct iface *i);
 /* RFC 4862 §5.4 and RFC 6762: a tentative or dadfailed address is not ours yet (or at all): it
  * must not be published or used as a source. */
 bool iface_addr_is_usable(const struct iface_addr *a);
+/* What mDNS publishes of interface i: a usable address that is not deprecated, or a deprecated
+ * one when i has no usable, preferred (not deprecated) address of the same family
+ * (RFC 4862 §5.5.4: a deprecated address should not be used for new communication). */
+bool iface_addr_is_published(const struct iface *i, const struct iface_addr *a);
 
 /* RFC 6762 §11: a packet is from the local link if its source address falls inside one of the
  * prefixes of the interface it arrived on, or is an IPv4 / IPv6 link-local address. */
