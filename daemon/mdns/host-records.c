@@ -57,12 +57,15 @@ int host_records_reverse_name(int family, const union in_addr_union *a, struct d
 }
 
 static int host_set_label(struct host_records *h, const char *label) {
+        const char *labels[] = { label, "local" };
         struct dns_name n;
         char name[sizeof h->name];
         int r;
 
         snprintf(name, sizeof name, "%s.local", label);
-        r = dns_name_from_text(&n, name);
+        /* from labels, not text: a backslash or a dot in a label given by a client is a byte of
+         * the label, never an escape or a separator */
+        r = dns_name_from_labels(&n, labels, 2);
         if (r < 0)
                 return r;
         snprintf(h->label, sizeof h->label, "%s", label);
@@ -184,6 +187,26 @@ static void host_on_state(struct reg_group *g, const struct reg_state_change *c,
         (void) g;
 }
 
+int host_records_set_label(struct host_records *h, const char *label, usec_t now) {
+        char old[sizeof h->name];
+        int r;
+
+        if (!label || !*label || strlen(label) > HOST_NAME_LABEL_MAX)
+                return -EINVAL;
+        if (!strcmp(label, h->label))
+                return 0;
+        snprintf(old, sizeof old, "%s", h->name);
+        r = host_set_label(h, label);
+        if (r < 0)
+                return r;
+        h->established_logged = false;
+        log_notice("host name %s renamed to %s by the administrator", old, h->name);
+        host_publish(h, now); /* goodbyes for the old name, then probing the new one */
+        if (h->renamed)
+                h->renamed(h->userdata, h->name);
+        return 0;
+}
+
 int host_records_new(struct host_records **ret, struct registry *r, const struct host_records_config *cfg,
                      usec_t now) {
         struct host_records *h;
@@ -251,8 +274,9 @@ void host_records_sync_iface(struct host_records *h, const struct iface *i, bool
                         size_t alen = a->family == AF_INET ? sizeof a->addr.in : sizeof a->addr.in6;
                         bool found = false;
 
-                        /* RFC 4862 §5.4: a tentative or dadfailed address is not ours (yet) */
-                        if ((a->family != AF_INET && a->family != AF_INET6) || !iface_addr_is_usable(a))
+                        /* RFC 4862 §5.4: a tentative or dadfailed address is not ours (yet);
+                         * §5.5.4: a deprecated one only if no preferred one is left */
+                        if ((a->family != AF_INET && a->family != AF_INET6) || !iface_addr_is_published(i, a))
                                 continue;
                         for (size_t k = 0; k < h->n_addrs; k++) {
                                 struct host_addr *ha = &h->addrs[k];

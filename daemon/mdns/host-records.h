@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The host's own records, published through the registry in one entry group:
  *   <host>.local A / AAAA   one per usable address of each interface, on that interface only
- *                           (RFC 4862: tentative and dadfailed addresses are not ours yet);
+ *                           (RFC 4862: tentative and dadfailed addresses are not ours yet; a
+ *                           deprecated one only while no preferred one of its family exists:
+ *                           iface_addr_is_published());
  *   reverse-mapping PTRs    <addr>.in-addr.arpa / ip6.arpa → <host>.local, same scope, unique
  *                           but not probed (our own addresses: unique by other means, §8.1);
  *   <host>.local HINFO      optional, on every interface.
@@ -37,6 +39,11 @@ void host_records_sync_iface(struct host_records *h, const struct iface *i, bool
 /* The interface is gone. */
 void host_records_remove_iface(struct host_records *h, int ifindex, usec_t now);
 
+/* The administrator renames the host (D-Bus SetHostName): the records under the old name get
+ * their goodbyes (RFC 6762 §10.1) and the new name is probed and announced (§8), then the
+ * `renamed` callback runs. `label` must be a legal label (host_name_make_label()). 0 (also when
+ * the name is the current one: nothing happens), -EINVAL. */
+int host_records_set_label(struct host_records *h, const char *label, usec_t now);
 const char *host_records_get_name(const struct host_records *h); /* "host.local" */
 const struct dns_name *host_records_get_dns_name(const struct host_records *h);
 enum reg_group_state host_records_get_state(const struct host_records *h);

@@ -227,6 +227,56 @@ START_TEST(test_conflict_after_established_rename) {
 }
 END_TEST
 
+START_TEST(test_set_label) {
+        /* the administrator renames the host (D-Bus SetHostName): goodbyes (RFC 6762 §10.1) for
+         * the old name, probes (§8.1) for the new one, the callback once */
+        struct dns_name old = fake_name("board.local"), new = fake_name("desk.local");
+        struct reg_lookup it;
+        struct reg_answer a;
+        unsigned goodbyes = 0;
+        size_t first, n_probes;
+
+        fake_advance(10 * USEC_PER_SEC);
+        ck_assert_int_eq(host_records_get_state(H), REG_GROUP_ESTABLISHED);
+        ck_assert_int_eq(host_records_set_label(H, "board", fake_now), 0); /* the same: nothing */
+        ck_assert_uint_eq(n_renamed, 0);
+        ck_assert_int_eq(host_records_set_label(H, "", fake_now), -EINVAL);
+        first = fake_n_sent;
+        n_probes = probes();
+        ck_assert_int_eq(host_records_set_label(H, "desk", fake_now), 0);
+        ck_assert_uint_eq(n_renamed, 1);
+        ck_assert_str_eq(renamed_to, "desk.local");
+        ck_assert_str_eq(host_records_get_name(H), "desk.local");
+        ck_assert_int_eq(host_records_get_state(H), REG_GROUP_PROBING);
+        fake_advance(10 * USEC_PER_SEC);
+        ck_assert_int_eq(host_records_get_state(H), REG_GROUP_ESTABLISHED);
+        ck_assert_uint_eq(probes() - n_probes, 3);
+        for (size_t k = first; k < fake_n_sent; k++) {
+                uint16_t cnt;
+                const struct dns_rr *rrs;
+
+                if (!fake_is_response(k))
+                        continue;
+                rrs = dns_msg_section(fake_parse(k), DNS_SECTION_ANSWER, &cnt);
+                for (uint16_t j = 0; j < cnt; j++)
+                        if (dns_name_equal(&rrs[j].name, &old) && rrs[j].ttl == 0)
+                                goodbyes++;
+        }
+        ck_assert_uint_ge(goodbyes, 1);
+        registry_lookup_init(&it, R, &new, DNS_TYPE_A, DNS_CLASS_IN, ETH0, AF_INET);
+        ck_assert(registry_lookup_next(&it, &a));
+        registry_lookup_init(&it, R, &old, DNS_TYPE_ANY, DNS_CLASS_IN, ETH0, AF_INET);
+        ck_assert(!registry_lookup_next(&it, &a));
+        /* a backslash or a dot from a client is a byte of the label, not an escape */
+        char label[64];
+
+        ck_assert_int_eq(host_records_set_label(H, "a\\065", fake_now), 0);
+        ck_assert_int_eq(dns_name_first_label(host_records_get_dns_name(H), label, sizeof label), 5);
+        ck_assert_str_eq(label, "a\\065");
+        ck_assert_uint_eq(dns_name_label_count(host_records_get_dns_name(H)), 2);
+}
+END_TEST
+
 START_TEST(test_conflict_while_probing_rename) {
         /* §8.1: a response for our name while probing: rename at once, and probe the new name */
         struct dns_rr theirs = fake_a("board.local", "169.254.99.1");
@@ -326,6 +376,7 @@ static Suite *conflict_suite(void) {
         tc = tcase_create("host");
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_host_records_content);
+        tcase_add_test(tc, test_set_label);
         tcase_add_test(tc, test_conflict_after_established_reprobe_keep);
         tcase_add_test(tc, test_conflict_after_established_rename);
         tcase_add_test(tc, test_conflict_while_probing_rename);
