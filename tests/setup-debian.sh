@@ -10,7 +10,7 @@ PACKAGES="
   build-essential autoconf automake libtool pkg-config
   libnl-3-dev libnl-route-3-dev libdaemon-dev libexpat1-dev libdbus-1-dev check
   clang libclang-rt-14-dev
-  iproute2 iputils-ping dbus python3 python3-dbus python3-zeroconf
+  iproute2 iputils-ping dbus python3 python3-dbus python3-gi python3-zeroconf
   avahi-daemon avahi-utils tcpdump bind9-dnsutils mandoc
 "
 missing=""

@@ -260,43 +260,35 @@ static int pub_add_rr(struct dnssd_pub *pub, size_t service, int ifindex, int fa
         return 0;
 }
 
-static int build_srv(const struct dnssd_publisher *p, const struct dnssd_service *s, uint8_t *buf, size_t size) {
-        struct dns_srv srv = { .priority = 0, .weight = 0, .port = s->port };
-
-        srv.target = s->has_host ? s->host : p->host;
-        return dns_rdata_build_srv(buf, size, &srv);
-}
-
 /* Shared PTR records: -EEXIST means this group already publishes that very record there (two
  * services of one type on different interface lists): fine. */
 static int ok_if_exists(int r) {
         return r == -EEXIST ? 0 : r;
 }
 
-/* All the records of service k on one interface scope. -EEXIST: another group owns the name. */
-static int pub_add_service(struct dnssd_pub *pub, size_t k, int ifindex, usec_t now) {
-        const struct dnssd_publisher *p = pub->p;
-        const struct dnssd_service *s = &pub->model->services[k];
-        int family = family_of(s->protocol);
+int dnssd_service_records(const struct dnssd_service *s, const char *instance_label, const struct dns_name *host,
+                          dnssd_record_cb add, void *userdata) {
+        struct dns_srv srv = { .priority = 0, .weight = 0, .port = s->port };
         struct dns_name instance, type, sub, enumeration;
         uint8_t rdata[DNSSD_TXT_SIZE_MAX + DNS_NAME_MAX];
         int r, len;
 
-        r = dnssd_service_instance_name(s, pub->name, &instance);
+        r = dnssd_service_instance_name(s, instance_label, &instance);
         if (r < 0)
                 return r;
 
         /* RFC 6763 §5: SRV (port and target host) and TXT, both unique (RFC 6762 §8.1: probed) */
-        len = build_srv(p, s, rdata, sizeof rdata);
+        srv.target = s->has_host ? s->host : *host;
+        len = dns_rdata_build_srv(rdata, sizeof rdata, &srv);
         if (len < 0)
                 return len;
-        r = pub_add_rr(pub, k, ifindex, family, &instance, DNS_TYPE_SRV, TTL_SRV, true, rdata, (size_t) len, now);
+        r = add(userdata, &instance, DNS_TYPE_SRV, TTL_SRV, true, rdata, (size_t) len);
         if (r < 0)
                 return r;
         len = dnssd_service_build_txt(s, rdata, sizeof rdata);
         if (len < 0)
                 return len;
-        r = pub_add_rr(pub, k, ifindex, family, &instance, DNS_TYPE_TXT, TTL_TXT, true, rdata, (size_t) len, now);
+        r = add(userdata, &instance, DNS_TYPE_TXT, TTL_TXT, true, rdata, (size_t) len);
         if (r < 0)
                 return r;
 
@@ -311,7 +303,7 @@ static int pub_add_service(struct dnssd_pub *pub, size_t k, int ifindex, usec_t 
         len = dns_rdata_build_name(rdata, sizeof rdata, &instance);
         if (len < 0)
                 return len;
-        r = ok_if_exists(pub_add_rr(pub, k, ifindex, family, &type, DNS_TYPE_PTR, TTL_PTR, false, rdata, (size_t) len, now));
+        r = ok_if_exists(add(userdata, &type, DNS_TYPE_PTR, TTL_PTR, false, rdata, (size_t) len));
         if (r < 0)
                 return r;
         /* RFC 6763 §7.1: <sub>._sub.<type>.<domain> PTR <instance>, shared */
@@ -319,8 +311,7 @@ static int pub_add_service(struct dnssd_pub *pub, size_t k, int ifindex, usec_t 
                 r = dnssd_service_subtype_name(s, i, &sub);
                 if (r < 0)
                         return r;
-                r = ok_if_exists(pub_add_rr(pub, k, ifindex, family, &sub, DNS_TYPE_PTR, TTL_PTR, false, rdata,
-                                            (size_t) len, now));
+                r = ok_if_exists(add(userdata, &sub, DNS_TYPE_PTR, TTL_PTR, false, rdata, (size_t) len));
                 if (r < 0)
                         return r;
         }
@@ -332,8 +323,38 @@ static int pub_add_service(struct dnssd_pub *pub, size_t k, int ifindex, usec_t 
         len = dns_rdata_build_name(rdata, sizeof rdata, &type);
         if (len < 0)
                 return len;
-        return ok_if_exists(pub_add_rr(pub, k, ifindex, family, &enumeration, DNS_TYPE_PTR, TTL_PTR, false, rdata,
-                                       (size_t) len, now));
+        return ok_if_exists(add(userdata, &enumeration, DNS_TYPE_PTR, TTL_PTR, false, rdata, (size_t) len));
+}
+
+static int build_srv(const struct dnssd_publisher *p, const struct dnssd_service *s, uint8_t *buf, size_t size) {
+        struct dns_srv srv = { .priority = 0, .weight = 0, .port = s->port };
+
+        srv.target = s->has_host ? s->host : p->host;
+        return dns_rdata_build_srv(buf, size, &srv);
+}
+
+struct pub_add_ctx {
+        struct dnssd_pub *pub;
+        size_t service;
+        int ifindex, family;
+        usec_t now;
+};
+
+static int pub_add_cb(void *userdata, const struct dns_name *name, uint16_t type, uint32_t ttl, bool unique,
+                      const uint8_t *rdata, size_t rdlength) {
+        struct pub_add_ctx *c = userdata;
+
+        return pub_add_rr(c->pub, c->service, c->ifindex, c->family, name, type, ttl, unique, rdata, rdlength, c->now);
+}
+
+/* All the records of service k on one interface scope. -EEXIST: another group owns the name. */
+static int pub_add_service(struct dnssd_pub *pub, size_t k, int ifindex, usec_t now) {
+        struct pub_add_ctx c = {
+                .pub = pub, .service = k, .ifindex = ifindex, .now = now,
+                .family = family_of(pub->model->services[k].protocol),
+        };
+
+        return dnssd_service_records(&pub->model->services[k], pub->name, &pub->p->host, pub_add_cb, &c);
 }
 
 /* The interface scopes service k is to be published on now. */

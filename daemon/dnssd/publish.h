@@ -79,6 +79,17 @@ enum reg_group_state dnssd_pub_get_state(const struct dnssd_pub *pub);
 struct reg_group *dnssd_pub_get_group(const struct dnssd_pub *pub);
 const struct dnssd_group *dnssd_pub_get_model(const struct dnssd_pub *pub);
 
+/* The records of one service under the instance label (RFC 6763), each handed to add(): SRV
+ * (target: the service's host, else `host`) and TXT under <instance>.<type>.<domain>, both unique;
+ * unless a placeholder, the shared PTRs of the type, each subtype and the service type
+ * enumeration (§4.1, §7.1, §9; an add() of a shared PTR returning -EEXIST is not an error).
+ * TTLs per RFC 6762 §10. The first error of add() or of building a name is returned. Shared by
+ * the publisher and the D-Bus entry groups. */
+typedef int (*dnssd_record_cb)(void *userdata, const struct dns_name *name, uint16_t type, uint32_t ttl, bool unique,
+                               const uint8_t *rdata, size_t rdlength);
+int dnssd_service_records(const struct dnssd_service *s, const char *instance_label, const struct dns_name *host,
+                          dnssd_record_cb add, void *userdata);
+
 /* The n-th name to try for base (RFC 6762 §9 wants a new name; the " (n)" form is Apple's
  * mDNSResponder's, which peers show): n <= 1 the base itself,
  * else "base (n)", the base cut at a UTF-8 character boundary so that the whole fits

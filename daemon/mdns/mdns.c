@@ -10,6 +10,7 @@
 
 #include "dns/dns.h"
 #include "log.h"
+#include "mdns/browse.h"
 #include "mdns/host-records.h"
 #include "mdns/registry.h"
 #include "mdns/respond.h"
@@ -40,6 +41,8 @@ struct mdns {
         struct respond_source source; /* the registry as the answering side sees it */
         struct response_sched *resp;  /* when and how answers go out (RFC 6762 §6, §7) */
         struct host_records *host;
+        struct browse *browse;        /* the querier: caches, queries, subscriptions */
+        uint64_t evictions_gone;      /* evictions counted by caches of links since removed */
         struct loop_timer *timer;
         bool shut_down;
         struct {
@@ -105,8 +108,14 @@ static bool mdns_sent_recently(const struct mdns *m, const uint8_t *p, size_t le
 }
 
 static void mdns_reschedule(struct mdns *m) {
-        if (m->timer)
-                loop_timer_set(m->timer, MIN(registry_next_timeout(m->registry), response_sched_next_timeout(m->resp)));
+        usec_t t;
+
+        if (!m->timer)
+                return;
+        t = MIN(registry_next_timeout(m->registry), response_sched_next_timeout(m->resp));
+        if (!m->shut_down)
+                t = MIN(t, browse_next_timeout(m->browse)); /* no more queries once we are going */
+        loop_timer_set(m->timer, t);
 }
 
 static void mdns_send_buf(struct mdns *m, const struct iface *i, int family, const union sockaddr_union *dest,
@@ -198,6 +207,21 @@ static void mdns_emit_response(void *userdata, const struct response_packet *p) 
         mdns_send_buf(m, i, p->family, &group, p->data, p->len);
 }
 
+/* browse emit: our queries (RFC 6762 §5.2), to the group of the link. Not remembered as sent:
+ * looped back from one of our addresses they are dropped by source; a query identical to ours
+ * from elsewhere is a peer's (§7.3). */
+static void mdns_emit_query(void *userdata, const struct query_packet *p) {
+        struct mdns *m = userdata;
+        const struct iface *i = iface_table_find(m->ifaces, p->ifindex);
+        union sockaddr_union group;
+
+        if (!i || m->shut_down)
+                return;
+        mdns_group_sockaddr(p->family, p->ifindex, &group);
+        m->stats.queries_sent++;
+        mdns_send_buf(m, i, p->family, &group, p->data, p->len);
+}
+
 static bool is_group_address(int family, const struct mdns_packet_info *pi) {
         union sockaddr_union g;
 
@@ -279,6 +303,15 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
                 (void) response_sched_handle_query(m->resp, &info, &msg, now);
         else
                 m->stats.rx_no_address++;
+
+        /* the querier, on the same links as the registry (-ENOENT elsewhere): responses feed the
+         * caches (passive learning, RFC 6762 §10) and the subscriptions' events; queries from
+         * others feed §7.3 duplicate question suppression and §10.5 POOF. Our own packets never
+         * get here (dropped above): we do not learn our own records as a peer's. */
+        if (msg.flags & DNS_FLAG_QR)
+                (void) browse_handle_response(m->browse, i->ifindex, family, &msg, &pi->src, now);
+        else
+                (void) browse_handle_query(m->browse, i->ifindex, family, &msg, &pi->src, now);
         mdns_reschedule(m);
 }
 
@@ -314,6 +347,8 @@ static void mdns_on_timer(struct loop_timer *t, usec_t now, void *userdata) {
         now = now_usec();
         registry_run(m->registry, now);
         response_sched_handle_timeout(m->resp, now);
+        if (!m->shut_down && browse_next_timeout(m->browse) <= now)
+                (void) browse_handle_timeout(m->browse, now);
         mdns_reschedule(m);
 }
 
@@ -344,6 +379,13 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
                 .source = &m->source, .rng = &m->rng, .emit = mdns_emit_response, .userdata = m,
         };
         r = response_sched_new(&m->resp, &sc);
+        if (r < 0)
+                goto fail;
+        struct browse_config bc = {
+                .rng = &m->rng, .emit = mdns_emit_query, .userdata = m,
+                .cache_entries_max = cfg->cache_entries_max,
+        };
+        r = browse_new(&m->browse, &bc);
         if (r < 0)
                 goto fail;
         r = loop_timer_new(l, mdns_on_timer, m, &m->timer);
@@ -407,6 +449,7 @@ void mdns_free(struct mdns *m) {
         host_records_free(m->host, now_usec());
         registry_free(m->registry);
         response_sched_free(m->resp);
+        browse_free(m->browse);
         loop_timer_free(m->timer);
         for (int k = 0; k < 2; k++) {
                 loop_io_free(m->io[k]);
@@ -415,6 +458,25 @@ void mdns_free(struct mdns *m) {
         }
         free(m->arena_buf);
         free(m);
+}
+
+/* The querier runs where the registry publishes: joined, with a usable address to send our
+ * queries from (a query from a link without one would leave with no valid source address). */
+static void mdns_browse_sync_link(struct mdns *m, const struct iface *i, int family, bool want, usec_t now) {
+        struct cache *c = browse_get_cache(m->browse, i->ifindex, family);
+        int r;
+
+        if (want && !c) {
+                r = browse_add_link(m->browse, i->ifindex, family, mdns_payload_max(i, family), now);
+                if (r < 0)
+                        log_warning("%s: cannot query on %s: %s", i->name, family == AF_INET ? "IPv4" : "IPv6",
+                                    strerror(-r));
+        } else if (!want && c) {
+                /* its records leave with it (ITEM_REMOVED); keep its eviction count */
+                m->evictions_gone += cache_get_stats(c)->evicted;
+                browse_remove_link(m->browse, i->ifindex, family, now);
+        } else if (c)
+                browse_set_link_max_size(m->browse, i->ifindex, family, mdns_payload_max(i, family));
 }
 
 static bool iface_has_usable_family(const struct iface *i, int family) {
@@ -469,6 +531,7 @@ void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
                                              has_addr && iface_is_mdns_capable(i) && i->mdns_joined[k], now);
                 else if (exists)
                         registry_link_set_payload_max(m->registry, i->ifindex, family, mdns_payload_max(i, family));
+                mdns_browse_sync_link(m, i, family, want, now);
         }
 
         for (int k = 0; k < 2; k++) {
@@ -491,14 +554,38 @@ void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
 void mdns_iface_remove(struct mdns *m, struct iface *i) {
         usec_t now = now_usec();
 
+        mdns_browse_sync_link(m, i, AF_INET, false, now);
+        mdns_browse_sync_link(m, i, AF_INET6, false, now);
         host_records_remove_iface(m->host, i->ifindex, now);
         registry_link_remove(m->registry, i->ifindex, AF_INET, false, now);
         registry_link_remove(m->registry, i->ifindex, AF_INET6, false, now);
         mdns_iface_update(m, i, false);
 }
 
-const struct mdns_stats *mdns_get_stats(const struct mdns *m) {
+const struct mdns_stats *mdns_get_stats(struct mdns *m) {
+        m->stats.cache_entries = 0;
+        m->stats.cache_evictions = m->evictions_gone;
+        for (const struct iface *i = m->ifaces->list; i; i = i->next)
+                for (int k = 0; k < 2; k++) {
+                        const struct cache *c = browse_get_cache(m->browse, i->ifindex, k == 0 ? AF_INET : AF_INET6);
+
+                        if (!c)
+                                continue;
+                        m->stats.cache_entries += cache_get_stats(c)->entries;
+                        m->stats.cache_evictions += cache_get_stats(c)->evicted;
+                }
         return &m->stats;
+}
+
+int mdns_set_host_name(struct mdns *m, const char *label) {
+        int r;
+
+        if (!m || m->shut_down)
+                return -EINVAL;
+        r = host_records_set_label(m->host, label, now_usec());
+        if (r >= 0)
+                mdns_reschedule(m);
+        return r;
 }
 
 const char *mdns_get_host_name(const struct mdns *m) {
@@ -510,6 +597,15 @@ struct registry *mdns_get_registry(struct mdns *m) {
 }
 
 void mdns_registry_changed(struct mdns *m) {
+        if (m && !m->shut_down)
+                mdns_reschedule(m);
+}
+
+struct browse *mdns_get_browse(struct mdns *m) {
+        return m->browse;
+}
+
+void mdns_browse_changed(struct mdns *m) {
         if (m && !m->shut_down)
                 mdns_reschedule(m);
 }

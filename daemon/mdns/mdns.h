@@ -19,6 +19,10 @@ struct mdns_stats {
         uint64_t rx_no_address;  /* queries over a family we hold no usable address of on that link */
         uint64_t tx_packets;
         uint64_t tx_errors;
+        /* the querier (browse.h) */
+        uint64_t queries_sent;    /* query packets sent (continuous and cache maintenance, §5.2) */
+        uint64_t cache_entries;   /* records in the caches now, every link together */
+        uint64_t cache_evictions; /* records evicted because a cache held cache-entries-max */
 };
 
 struct mdns_config {
@@ -26,6 +30,7 @@ struct mdns_config {
         bool use_ipv4, use_ipv6;
         const char *hinfo_cpu, *hinfo_os; /* both set: publish HINFO for the host */
         unsigned records_max;             /* our records, all links (0: REGISTRY_RECORDS_MAX_DEFAULT) */
+        unsigned cache_entries_max;       /* the cache of each link (0: CACHE_ENTRIES_MAX_DEFAULT) */
         /* Optional: the host name was renamed after a conflict ("host-2.local"), so that what
          * names the host (DNS-SD SRV targets, %h) follows. */
         void (*host_renamed)(void *userdata, const char *name);
@@ -33,6 +38,7 @@ struct mdns_config {
 };
 
 struct registry;
+struct browse;
 
 struct mdns;
 
@@ -52,10 +58,20 @@ void mdns_iface_remove(struct mdns *m, struct iface *i);
  * this returns. Call it before mdns_free() and before addresses are released. NULL is fine. */
 void mdns_shutdown(struct mdns *m);
 
-const struct mdns_stats *mdns_get_stats(const struct mdns *m);
+/* The counters, the querier's brought up to date. */
+const struct mdns_stats *mdns_get_stats(struct mdns *m);
 const char *mdns_get_host_name(const struct mdns *m); /* "host.local": the current one, after renames */
+/* Rename the host at run time (D-Bus SetHostName): label must be legal (host_name_make_label());
+ * the old name's records say goodbye, the new one is probed, and cfg->host_renamed runs.
+ * 0, -EINVAL. */
+int mdns_set_host_name(struct mdns *m, const char *label);
 /* Our records (the host's, DNS-SD's, D-Bus clients'): see mdns/registry.h. */
 struct registry *mdns_get_registry(struct mdns *m);
 /* The registry was changed from outside the edge (a service published or withdrawn): arm the
  * timer for what it now has to send. */
 void mdns_registry_changed(struct mdns *m);
+/* The querier (mdns/browse.h): subscriptions of local clients (D-Bus browsers, NSS) on the
+ * caches of every link where mDNS runs (the same links as the registry's). */
+struct browse *mdns_get_browse(struct mdns *m);
+/* A subscription was made or dropped from outside the edge: arm the timer for it. */
+void mdns_browse_changed(struct mdns *m);
