@@ -25,12 +25,14 @@ void conf_init(struct conf *c) {
         memset(c, 0, sizeof *c);
         c->use_ipv4 = true;
         c->use_ipv6 = true;
+        c->nss_enable = true;
         c->runtime_dir = strdup(RUNSTATEDIR "/zeroconfd");
         c->state_dir = strdup(LOCALSTATEDIR "/lib/zeroconfd");
         c->services_dir = strdup(SYSCONFDIR "/zeroconfd/services.d");
         c->ipv4ll_policy = CONF_IPV4LL_AUTO;
         c->ipv4ll_grace_usec = CONF_IPV4LL_GRACE_DEFAULT_USEC;
         c->ipv4ll_timing_scale = 1.0;
+        c->dbus_enable = true;
 }
 
 static void conf_list_clear(char **list, size_t *n) {
@@ -44,6 +46,7 @@ void conf_done(struct conf *c) {
         free(c->runtime_dir);
         free(c->state_dir);
         free(c->services_dir);
+        free(c->dbus_admin_group);
         conf_list_clear(c->allow_interfaces, &c->n_allow_interfaces);
         conf_list_clear(c->deny_interfaces, &c->n_deny_interfaces);
         memset(c, 0, sizeof *c);
@@ -228,10 +231,50 @@ static int conf_set_ipv4ll_key(struct conf *c, const char *key, const char *valu
         return -ENOENT;
 }
 
+static int conf_set_ipv6ll_key(struct conf *c, const char *key, const char *value, const char **why) {
+        if (!strcmp(key, "regenerate")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->ipv6ll_regenerate);
+        }
+        *why = "unknown key";
+        return -ENOENT;
+}
+
+static int conf_set_dbus_key(struct conf *c, const char *key, const char *value, const char **why) {
+        if (!strcmp(key, "enable")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->dbus_enable);
+        }
+        if (!strcmp(key, "clients-max")) {
+                *why = "expected a number from 1 to 65536";
+                return parse_unsigned(value, 1, 65536, &c->dbus_clients_max);
+        }
+        if (!strcmp(key, "objects-per-client-max")) {
+                *why = "expected a number from 1 to 65536";
+                return parse_unsigned(value, 1, 65536, &c->dbus_objects_per_client_max);
+        }
+        if (!strcmp(key, "entries-per-group-max")) {
+                *why = "expected a number from 1 to 4096";
+                return parse_unsigned(value, 1, 4096, &c->dbus_entries_per_group_max);
+        }
+        if (!strcmp(key, "admin-group")) {
+                *why = "expected a group name";
+                if (!*value || strlen(value) > 32 || strpbrk(value, " \t:/,"))
+                        return -EINVAL;
+                return conf_set_string(&c->dbus_admin_group, value);
+        }
+        *why = "unknown key";
+        return -ENOENT;
+}
+
 static int conf_set_key(struct conf *c, const char *section, const char *key, const char *value, const char **why) {
         *why = NULL;
+        if (!strcmp(section, "dbus"))
+                return conf_set_dbus_key(c, key, value, why);
         if (!strcmp(section, "ipv4ll"))
                 return conf_set_ipv4ll_key(c, key, value, why);
+        if (!strcmp(section, "ipv6ll"))
+                return conf_set_ipv6ll_key(c, key, value, why);
         if (strcmp(section, "server") != 0) {
                 *why = "unknown section";
                 return -ENOENT;
@@ -254,6 +297,29 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
         if (!strcmp(key, "records-max")) {
                 *why = "expected a number from 16 to 1000000";
                 return parse_unsigned(value, 16, 1000000, &c->records_max);
+        }
+        if (!strcmp(key, "cache-entries-max")) {
+                *why = "expected a number from 16 to 1000000";
+                return parse_unsigned(value, 16, 1000000, &c->cache_entries_max);
+        }
+        if (!strcmp(key, "nss")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->nss_enable);
+        }
+        if (!strcmp(key, "nss-clients-max")) {
+                *why = "expected a number from 1 to 4096";
+                return parse_unsigned(value, 1, 4096, &c->nss_clients_max);
+        }
+        if (!strcmp(key, "nss-timeout")) {
+                unsigned ms;
+                int r;
+
+                *why = "expected milliseconds, 100 to 5000";
+                r = parse_unsigned(value, 100, 5000, &ms);
+                if (r < 0)
+                        return r;
+                c->nss_timeout_usec = (unsigned long long) ms * 1000ULL;
+                return 0;
         }
         if (!strcmp(key, "allow-interfaces")) {
                 *why = "expected a list of interface names";

@@ -29,10 +29,14 @@ struct conf {
         bool use_ipv4, use_ipv6;
         bool publish_hinfo;   /* publish-hinfo=: the host's HINFO record (CPU and OS, from uname) */
         unsigned records_max; /* records-max=: our published records, all interfaces (0: built-in default) */
+        unsigned cache_entries_max; /* cache-entries-max=: peers' records cached per interface and family (0: built-in default) */
         char *allow_interfaces[CONF_LIST_MAX]; /* empty: every capable interface */
         size_t n_allow_interfaces;
         char *deny_interfaces[CONF_LIST_MAX];
         size_t n_deny_interfaces;
+        bool nss_enable;                    /* nss=: the socket of libnss_zeroconf */
+        unsigned nss_clients_max;           /* nss-clients-max= (0: built-in default) */
+        unsigned long long nss_timeout_usec; /* nss-timeout= in ms (0: built-in default) */
         char *runtime_dir;
         char *state_dir;
         char *services_dir;
@@ -43,6 +47,16 @@ struct conf {
         size_t n_ipv4ll_overrides;
         unsigned long long ipv4ll_grace_usec;           /* grace-period= (auto only) */
         double ipv4ll_timing_scale;                     /* timing-scale=: 1 is RFC 3927 timing */
+
+        /* [ipv6ll] */
+        bool ipv6ll_regenerate; /* regenerate=: replace a link-local address that fails DAD (RFC 7217 §6) */
+
+        /* [dbus] */
+        bool dbus_enable;                     /* enable=: serve org.zeroconfd1 on the system bus */
+        unsigned dbus_clients_max;            /* clients-max= (0: built-in default) */
+        unsigned dbus_objects_per_client_max; /* objects-per-client-max= (0: built-in default) */
+        unsigned dbus_entries_per_group_max;  /* entries-per-group-max= (0: built-in default) */
+        char *dbus_admin_group;               /* admin-group=: may call SetHostName besides root */
 };
 
 void conf_init(struct conf *c);

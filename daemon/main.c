@@ -21,12 +21,15 @@
 #include "dnssd/services-watch.h"
 #include "iface.h"
 #include "ipv4ll/ipv4ll-manager.h"
+#include "ipv6ll/ipv6ll-manager.h"
+#include "dbus/bus.h"
 #include "log.h"
 #include "loop.h"
 #include "mdns/host-name.h"
 #include "mdns/mdns.h"
 #include "mdns/registry.h"
 #include "netlink.h"
+#include "nss/nss-server.h"
 
 #define DEFAULT_CONFIG_FILE SYSCONFDIR "/zeroconfd/zeroconfd.conf"
 
@@ -38,8 +41,11 @@ struct daemon_ctx {
         struct iface_table ifaces;
         struct mdns *mdns;
         struct ipv4ll_manager *ipv4ll;
+        struct ipv6ll_manager *ipv6ll; /* follows IPv6 DAD, replaces failed link-local addresses */
         struct dnssd_publisher *publisher; /* DNS-SD groups → the registry */
         struct services_watch *services;   /* services.d → the publisher */
+        struct nss_server *nss;            /* the NSS module's socket */
+        struct zbus *bus;                  /* the D-Bus API org.zeroconfd1 (NULL: --no-dbus) */
 };
 
 static char pid_file_path[PATH_MAX];
@@ -52,14 +58,18 @@ static void help(void) {
         printf("Usage: zeroconfd [OPTION]...\n"
                "Zeroconf daemon: claims IPv4 link-local addresses (RFC 3927) where no other\n"
                "address exists, and publishes this host's name with Multicast DNS (RFC 6762) on\n"
-               "every multicast-capable interface. Runs in the foreground, logs to standard\n"
-               "error. See zeroconfd(8) and zeroconfd.conf(5).\n\n"
+               "every multicast-capable interface. It follows IPv6 duplicate address detection\n"
+               "(RFC 4862) and, with [ipv6ll] regenerate = yes, replaces a link-local address\n"
+               "that failed it (RFC 7217). Runs in the foreground, logs to standard error.\n"
+               "See zeroconfd(8) and zeroconfd.conf(5).\n\n"
                "  -f, --config=FILE        configuration file (default %s)\n"
                "  -n, --host-name=NAME     host name to publish as NAME.local (default: the\n"
                "                           configured host-name, else the system host name)\n"
                "      --runtime-dir=DIR    runtime folder holding zeroconfd.pid (default %s)\n"
                "      --state-dir=DIR      state folder (default %s)\n"
                "      --services-dir=DIR   service files folder (default %s)\n"
+               "      --no-dbus            do not serve the D-Bus API org.zeroconfd1 (as\n"
+               "                           [dbus] enable = no)\n"
                "      --debug              log packet-level detail\n"
                "  -h, --help               show this help and exit\n"
                "  -V, --version            show the version and exit\n\n"
@@ -74,6 +84,7 @@ enum {
         OPT_STATE_DIR,
         OPT_SERVICES_DIR,
         OPT_DEBUG,
+        OPT_NO_DBUS,
 };
 
 struct options {
@@ -81,6 +92,7 @@ struct options {
         const char *host_name;
         const char *runtime_dir, *state_dir, *services_dir;
         bool debug;
+        bool no_dbus;
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), or a negative errno. */
@@ -92,6 +104,7 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                 { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "services-dir", required_argument, NULL, OPT_SERVICES_DIR },
                 { "debug", no_argument, NULL, OPT_DEBUG },
+                { "no-dbus", no_argument, NULL, OPT_NO_DBUS },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 {},
@@ -117,6 +130,9 @@ static int parse_argv(int argc, char *argv[], struct options *o) {
                         break;
                 case OPT_DEBUG:
                         o->debug = true;
+                        break;
+                case OPT_NO_DBUS:
+                        o->no_dbus = true;
                         break;
                 case 'h':
                         help();
@@ -145,12 +161,15 @@ static void update_iface(struct daemon_ctx *d, struct iface *i) {
         /* services limited to named interfaces follow them */
         if (d->publisher)
                 dnssd_publisher_iface_update(d->publisher, i->ifindex, i->name, now_usec());
+        if (d->bus)
+                zbus_links_sync(d->bus); /* the Link objects */
 }
 
 static void on_link(void *userdata, enum netlink_event ev, const struct netlink_link *link) {
         struct daemon_ctx *d = userdata;
         struct iface *i;
 
+        ipv6ll_manager_handle_link(d->ipv6ll, ev, link); /* needs addr_gen_mode: the raw event */
         if (ev == NETLINK_DEL) {
                 i = iface_table_find(&d->ifaces, link->ifindex);
                 if (!i)
@@ -161,6 +180,8 @@ static void on_link(void *userdata, enum netlink_event ev, const struct netlink_
                 mdns_iface_remove(d->mdns, i);
                 ipv4ll_manager_remove(d->ipv4ll, link->ifindex);
                 iface_table_remove(&d->ifaces, link->ifindex);
+                if (d->bus)
+                        zbus_links_sync(d->bus);
                 return;
         }
         i = iface_table_apply_link(&d->ifaces, link);
@@ -175,6 +196,8 @@ static void on_addr(void *userdata, enum netlink_event ev, const struct netlink_
         struct daemon_ctx *d = userdata;
         int r = iface_table_apply_addr(&d->ifaces, ev, a);
 
+        ipv6ll_manager_handle_addr(d->ipv6ll, ev, a); /* the IPv6 DAD states, from the raw flags */
+
         if (r < 0 && r != -ENODEV)
                 log_warning("ignoring an address event from netlink for link %d: %s", a->ifindex, strerror(-r));
         if (r > 0) {
@@ -185,6 +208,8 @@ static void on_addr(void *userdata, enum netlink_event ev, const struct netlink_
                         mdns_iface_update(d->mdns, i,
                                           iface_is_mdns_capable(i) && conf_interface_allowed(&d->conf, i->name));
                 ipv4ll_manager_update(d->ipv4ll, i);
+                if (d->bus)
+                        zbus_links_sync(d->bus);
         }
 }
 
@@ -230,6 +255,9 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
                    (unsigned long long) rs->probes_sent, (unsigned long long) rs->announcements_sent,
                    (unsigned long long) rs->goodbyes_sent, (unsigned long long) rs->conflicts,
                    (unsigned long long) rs->tiebreaks_lost, (unsigned long long) rs->own_probes_ignored);
+        log_notice("querier: queries sent %llu (packets); cache entries %llu, evicted %llu",
+                   (unsigned long long) s->queries_sent, (unsigned long long) s->cache_entries,
+                   (unsigned long long) s->cache_evictions);
 }
 
 /* ---- DNS-SD ---- */
@@ -240,6 +268,8 @@ static void on_host_renamed(void *userdata, const char *name) {
 
         if (d->publisher)
                 (void) dnssd_publisher_set_host_name(d->publisher, name, now_usec());
+        if (d->bus)
+                zbus_host_name_changed(d->bus);
 }
 
 static void on_publisher_changed(void *userdata) {
@@ -343,6 +373,7 @@ int main(int argc, char *argv[]) {
 
         struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6,
                                   .records_max = d.conf.records_max,
+                                  .cache_entries_max = d.conf.cache_entries_max,
                                   .host_renamed = on_host_renamed, .userdata = &d };
         char hinfo_cpu[sizeof uts.machine], hinfo_os[sizeof uts.sysname];
         if (d.conf.publish_hinfo && uname(&uts) == 0) {
@@ -374,6 +405,10 @@ int main(int argc, char *argv[]) {
         r = loop_io_add(d.loop, netlink_fd(d.netlink), EPOLLIN, on_netlink, &d, &d.netlink_io);
         if (r < 0)
                 goto finish;
+        /* IPv6 link-local follows every link and address from the first dump on. */
+        r = ipv6ll_manager_new(&d.ipv6ll, d.loop, d.netlink, &d.conf);
+        if (r < 0)
+                goto finish;
         r = netlink_enumerate(d.netlink);
         if (r < 0) {
                 log_error("cannot list links and addresses: %s", strerror(-r));
@@ -397,16 +432,45 @@ int main(int argc, char *argv[]) {
                 goto finish;
         }
 
+        /* .local names for every program: the socket libnss_zeroconf asks (nss-zeroconf(8)) */
+        if (d.conf.nss_enable) {
+                char nss_path[PATH_MAX];
+
+                snprintf(nss_path, sizeof nss_path, "%s/nss.socket", d.conf.runtime_dir);
+                struct nss_server_config nc = {
+                        .path = nss_path, .loop = d.loop, .mdns = d.mdns, .ifaces = &d.ifaces,
+                        .clients_max = d.conf.nss_clients_max, .timeout = d.conf.nss_timeout_usec,
+                };
+                r = nss_server_new(&d.nss, &nc);
+                if (r < 0)
+                        log_warning("cannot open %s: %s; programs cannot resolve .local names through "
+                                    "zeroconfd", nss_path, strerror(-r));
+        }
+
+        /* The D-Bus API: an unreachable bus is logged and retried; mDNS goes on without it. */
+        if (d.conf.dbus_enable && !o.no_dbus) {
+                struct zbus_config bc = {
+                        .loop = d.loop, .conf = &d.conf, .mdns = d.mdns, .ifaces = &d.ifaces,
+                        .ipv4ll = d.ipv4ll, .ipv6ll = d.ipv6ll,
+                };
+                r = zbus_new(&d.bus, &bc);
+                if (r < 0)
+                        log_warning("cannot serve D-Bus: %s", strerror(-r));
+        }
+
         log_info("ready: answering for %s", mdns_get_host_name(d.mdns));
         r = loop_run(d.loop);
         if (r < 0)
                 log_error("event loop failed: %s", strerror(-r));
 
 finish:
+        nss_server_free(d.nss);
+        zbus_free(d.bus); /* the clients' entry groups: withdrawn, goodbyes sent by mdns_shutdown() */
         mdns_shutdown(d.mdns); /* RFC 6762 §10.1 goodbyes: before the addresses go */
         services_watch_free(d.services, now_usec());
         dnssd_publisher_free(d.publisher, now_usec()); /* before the registry goes */
         ipv4ll_manager_free(d.ipv4ll); /* releases the link-local addresses: before netlink goes */
+        ipv6ll_manager_free(d.ipv6ll); /* leaves its link-local addresses: the host needs them */
         loop_io_free(d.netlink_io);
         netlink_free(d.netlink);
         mdns_free(d.mdns);

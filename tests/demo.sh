@@ -2,8 +2,9 @@
 # The README's demo command. On a fresh Debian 12 machine, as root: installs what it needs, builds
 # zeroconfd, makes a private two-host virtual LAN out of network namespaces with no addresses,
 # starts zeroconfd on each host, lets each claim a 169.254 address (RFC 3927) and shows what each
-# host finds of the other by name (RFC 6762). Cleans up after itself; never touches
-# the machine's real interfaces. Build tree: _build/demo (override with BUILD_ROOT).
+# host finds of the other by name (RFC 6762) and what services it offers (RFC 6763), then pings
+# the other by name through the NSS module. Cleans up after itself; never touches the machine's
+# real interfaces. Build tree: _build/demo (override with BUILD_ROOT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_ROOT:-$top/_build}/demo
@@ -37,7 +38,21 @@ say "4. zeroconfd on each host: 'alpha' on host 1, 'bravo' on host 2"
 # RFC-exact IPv4 link-local timing; only the DHCP grace period is skipped (nothing to wait for).
 for h in 1 2; do
         printf '[ipv4ll]\ngrace-period = 0\n' >"$(lan_dir "$h")/zeroconfd.conf"
+        mkdir -p "$(lan_dir "$h")/services.d"
+        cp "$top/services.d/ssh.service" "$(lan_dir "$h")/services.d/"
 done
+cat >"$(lan_dir 2)/services.d/printer.service" <<'EOF'
+<?xml version="1.0" standalone="no"?>
+<service-group>
+  <name>Bravo's printer</name>
+  <service>
+    <type>_ipp._tcp</type>
+    <port>631</port>
+    <txt-record>rp=printers/office</txt-record>
+    <txt-record>ty=Demo Printer</txt-record>
+  </service>
+</service-group>
+EOF
 lan_start_zeroconfd 1 alpha --config "$(lan_dir 1)/zeroconfd.conf"
 lan_start_zeroconfd 2 bravo --config "$(lan_dir 2)/zeroconfd.conf"
 echo "    Each probes a 169.254 address with ARP (3 probes, then 2 announcements: about 5-7 s)..."
@@ -59,10 +74,34 @@ say "5. Each host resolves the other's name"
 show 1 bravo
 show 2 alpha
 
-say "6. And a plain ping to the address host 1 found for bravo.local"
-addr=$(lan_mdns_query 1 --type A --timeout 3 bravo.local | awk '$3 == "A" { print $4; exit }')
-[ -n "$addr" ] || lan_fail "no A record for bravo.local"
-lan_exec 1 ping -c 2 -W 2 -q "$addr" | sed 's/^/      /'
+say "6. The services each host offers (DNS-SD: services.d/ssh.service on both, a printer on bravo)"
+# ask H TYPE NAME: the data of the answers of that type (mdns-query prints "NAME TTL TYPE DATA",
+# a space in a name as \032)
+ask() {
+        { lan_mdns_query "$1" --type "$2" --timeout 1.5 --wait "$3" || true; } |
+                sed -n "s/.* [0-9]* $2 //p" | sed 's/\\032/ /g' | sort -u
+}
+services() {
+        local from=$1 type inst
+        echo "  host $from asks which service types exist (PTR _services._dns-sd._udp.local), who offers"
+        echo "  each (PTR), and where and what (SRV: priority weight port host; TXT):"
+        ask "$from" PTR _services._dns-sd._udp.local | while read -r type; do
+                ask "$from" PTR "$type" | while read -r inst; do
+                        echo "      $inst"
+                        echo "          SRV $(ask "$from" SRV "$inst" | head -n 1)   TXT $(ask "$from" TXT "$inst" | head -n 1)"
+                done
+        done
+}
+services 1
+
+say "7. And a plain 'ping bravo.local' on host 1, resolved by the NSS module (libnss_zeroconf)"
+echo "    /etc/nsswitch.conf on host 1 (private to this demo): hosts: files zeroconf_minimal [NOTFOUND=return] dns"
+etc=$LAN_TMP/etc
+mkdir -p "$etc"
+echo "hosts: files zeroconf_minimal [NOTFOUND=return] dns" >"$etc/nsswitch.conf"
+lan_exec 1 env LD_LIBRARY_PATH="$build/client-lib/nss/.libs" ZEROCONFD_NSS_SOCKET="$(lan_dir 1)/run/nss.socket" \
+        unshare -m sh -c 'mount --bind "$0" /etc/nsswitch.conf && getent ahosts bravo.local && ping -c 2 -W 2 bravo.local' \
+        "$etc/nsswitch.conf" | sed 's/^/      /'
 
 say "Done: the LAN and its hosts are removed on exit."
 lan_pass

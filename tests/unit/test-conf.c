@@ -116,6 +116,34 @@ START_TEST(test_server_limits) {
         ck_assert(c.publish_hinfo);
         ck_assert_int_eq(conf_parse_text(&c, "[server]\nrecords-max = 1000000\n", "t.conf"), 0);
         ck_assert_uint_eq(c.records_max, 1000000);
+        /* the NSS socket */
+        ck_assert(c.nss_enable);
+        ck_assert_uint_eq(c.nss_clients_max, 0);
+        ck_assert_uint_eq(c.nss_timeout_usec, 0);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nnss = no\nnss-clients-max = 8\nnss-timeout = 250\n", "t.conf"), 0);
+        ck_assert(!c.nss_enable);
+        ck_assert_uint_eq(c.nss_clients_max, 8);
+        ck_assert_uint_eq(c.nss_timeout_usec, 250000);
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[server]\nnss-clients-max = 0\nnss-clients-max = 4097\nnss-timeout = 99\n"
+                                         "nss-timeout = 5001\nnss-timeout = 1s\nnss = maybe\n",
+                                         "t.conf"),
+                         6);
+        ck_assert(!c.nss_enable);
+        ck_assert_uint_eq(c.nss_clients_max, 8);
+        ck_assert_uint_eq(c.nss_timeout_usec, 250000);
+        /* the querier's cache bound, per interface and family */
+        ck_assert_uint_eq(c.cache_entries_max, 0); /* the cache's default */
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\ncache-entries-max = 64\n", "t.conf"), 0);
+        ck_assert_uint_eq(c.cache_entries_max, 64);
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[server]\ncache-entries-max = 15\ncache-entries-max = 1000001\n"
+                                         "cache-entries-max = many\n[ipv4ll]\ncache-entries-max = 100\n",
+                                         "t.conf"),
+                         4);
+        ck_assert_uint_eq(c.cache_entries_max, 64);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\ncache-entries-max = 1000000\n", "t.conf"), 0);
+        ck_assert_uint_eq(c.cache_entries_max, 1000000);
         conf_done(&c);
 }
 END_TEST
@@ -184,6 +212,62 @@ START_TEST(test_ipv4ll_bad_input) {
 }
 END_TEST
 
+START_TEST(test_ipv6ll_keys) {
+        struct conf c;
+
+        /* default: RFC 4862 §5.4.5, report and wait for the administrator */
+        conf_init(&c);
+        ck_assert(!c.ipv6ll_regenerate);
+        ck_assert_int_eq(conf_parse_text(&c, "[ipv6ll]\nregenerate = yes\n", "t.conf"), 0);
+        ck_assert(c.ipv6ll_regenerate);
+        ck_assert_int_eq(conf_parse_text(&c, "[ipv6ll]\nregenerate = no\n", "t.conf"), 0);
+        ck_assert(!c.ipv6ll_regenerate);
+        /* bad value, unknown key, the key in another section: reported, value kept */
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[ipv6ll]\nregenerate = maybe\nfrobnicate = 1\n"
+                                         "[server]\nregenerate = yes\n",
+                                         "t.conf"),
+                         3);
+        ck_assert(!c.ipv6ll_regenerate);
+        conf_done(&c);
+}
+END_TEST
+
+START_TEST(test_dbus_keys) {
+        struct conf c;
+
+        conf_init(&c);
+        ck_assert(c.dbus_enable);
+        ck_assert_uint_eq(c.dbus_clients_max, 0); /* 0: the built-in defaults of dbus/bus.h */
+        ck_assert_uint_eq(c.dbus_objects_per_client_max, 0);
+        ck_assert_uint_eq(c.dbus_entries_per_group_max, 0);
+        ck_assert_ptr_null(c.dbus_admin_group);
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[dbus]\nenable = no\nclients-max = 10\nobjects-per-client-max = 3\n"
+                                         "entries-per-group-max = 2\nadmin-group = netdev\n",
+                                         "t.conf"),
+                         0);
+        ck_assert(!c.dbus_enable);
+        ck_assert_uint_eq(c.dbus_clients_max, 10);
+        ck_assert_uint_eq(c.dbus_objects_per_client_max, 3);
+        ck_assert_uint_eq(c.dbus_entries_per_group_max, 2);
+        ck_assert_str_eq(c.dbus_admin_group, "netdev");
+        /* out of range, not a number, a bad group, an unknown key: reported, values kept */
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[dbus]\nclients-max = 0\nobjects-per-client-max = 65537\n"
+                                         "entries-per-group-max = many\nadmin-group = a b\nenable = perhaps\n"
+                                         "frobnicate = 1\n",
+                                         "t.conf"),
+                         6);
+        ck_assert(!c.dbus_enable);
+        ck_assert_uint_eq(c.dbus_clients_max, 10);
+        ck_assert_uint_eq(c.dbus_objects_per_client_max, 3);
+        ck_assert_uint_eq(c.dbus_entries_per_group_max, 2);
+        ck_assert_str_eq(c.dbus_admin_group, "netdev");
+        conf_done(&c);
+}
+END_TEST
+
 int main(void) {
         Suite *s = suite_create("conf");
         TCase *tc = tcase_create("core");
@@ -198,6 +282,8 @@ int main(void) {
         tcase_add_test(tc, test_server_limits);
         tcase_add_test(tc, test_ipv4ll_keys);
         tcase_add_test(tc, test_ipv4ll_bad_input);
+        tcase_add_test(tc, test_ipv6ll_keys);
+        tcase_add_test(tc, test_dbus_keys);
         suite_add_tcase(s, tc);
         sr = srunner_create(s);
         srunner_run_all(sr, CK_NORMAL);
