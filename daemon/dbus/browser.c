@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "dnssd/service.h"
 #include "dnssd/validate.h"
 #include "iface.h"
 #include "log.h"
 #include "mdns/browse.h"
 #include "mdns/mdns.h"
+#include "nss/nss-server.h"
 
 struct zbrowser {
         struct zbus *bus;
@@ -62,7 +64,7 @@ static int addr_to_text(struct zbus *bus, const struct browse_addr *a, char *buf
                 const struct iface_table *ifaces = zbus_get_config(bus)->ifaces;
                 const struct iface *i = ifaces ? iface_table_find(ifaces, (int) a->scope) : NULL;
 
-                if (i)
+                if (i && text_ok(i->name)) /* Linux allows any byte in a name; D-Bus only UTF-8 */
                         snprintf(buf, size, "%s%%%s", t, i->name);
                 else
                         snprintf(buf, size, "%s%%%u", t, a->scope);
@@ -326,6 +328,20 @@ static void on_timer(struct loop_timer *t, usec_t now, void *userdata) {
         }
 }
 
+/* The querier's subscriptions that D-Bus clients may hold: the NSS socket keeps its own share
+ * (nss-clients-max, at most half), so that clients of the bus cannot starve every program's
+ * .local lookups. */
+static unsigned dbus_subscriptions_max(const struct zbus *bus) {
+        const struct conf *conf = zbus_get_config(bus)->conf;
+        unsigned reserve = 0;
+
+        if (conf && conf->nss_enable)
+                reserve = conf->nss_clients_max ? conf->nss_clients_max : NSS_CLIENTS_MAX_DEFAULT;
+        if (reserve > BROWSE_SUBSCRIPTIONS_MAX_DEFAULT / 2)
+                reserve = BROWSE_SUBSCRIPTIONS_MAX_DEFAULT / 2;
+        return BROWSE_SUBSCRIPTIONS_MAX_DEFAULT - reserve;
+}
+
 /* Subscribe; the first events come from the querier's next timeout. */
 static int zbrowser_start(struct zbrowser *z) {
         struct mdns *md = bus_mdns(z->bus);
@@ -334,6 +350,8 @@ static int zbrowser_start(struct zbrowser *z) {
 
         if (!md)
                 return -EOPNOTSUPP;
+        if (browse_subscription_count(mdns_get_browse(md)) >= dbus_subscriptions_max(z->bus))
+                return -ENOBUFS;
         r = browse_subscribe(mdns_get_browse(md), &z->args, on_event, z, now, &z->sub);
         if (r < 0)
                 return r;

@@ -244,6 +244,11 @@ int zbus_check_host_label(const char *s, char *out, size_t size, const char **re
         }
         if (dnssd_check_label_text(s, len, reason) < 0)
                 return -EINVAL;
+        if (memchr(s, '\\', len)) {
+                /* the host name travels as text (SRV targets, %h): a backslash would be an escape */
+                *reason = "the host name must not contain a backslash";
+                return -EINVAL;
+        }
         memcpy(out, s, len);
         out[len] = 0;
         return 0;

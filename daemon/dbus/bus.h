@@ -203,7 +203,7 @@ int zbus_check_ifindex(const struct iface_table *ifaces, int32_t ifindex, const 
  * AF_INET or AF_INET6. */
 int zbus_check_protocol(int32_t proto, int *family, const char **reason);
 /* A host name "name" or "name.local": one label, 1-63 octets, UTF-8, no control characters, no
- * dot inside the label. Puts the bare label in out (64 bytes). */
+ * dot and no backslash inside the label. Puts the bare label in out (64 bytes). */
 int zbus_check_host_label(const char *s, char *out, size_t size, const char **reason);
 /* A domain: "" (local) or a valid DNS name of at most 255 octets. */
 int zbus_check_domain(const char *s, const char **reason);

@@ -594,8 +594,10 @@ static int call_add_record(struct zbus_object *o, DBusMessage *m, void *userdata
         if (type == 0 || type == DNS_TYPE_OPT || type == DNS_TYPE_ANY || type == DNS_TYPE_NSEC || (type >= 128 && type <= 255))
                 return zbus_reply_error(eg->bus, m, ZBUS_ERROR_INVALID_RECORD,
                                         "type: %u is a meta type or one the responder makes itself", type);
-        if (ttl > 0x7fffffffu)
-                return zbus_reply_error(eg->bus, m, ZBUS_ERROR_INVALID_RECORD, "ttl: at most 2^31 - 1 (RFC 2181 §8)");
+        if (ttl == 0 || ttl > 0x7fffffffu)
+                /* RFC 6762 §10.1: TTL 0 is a goodbye, never a published record */
+                return zbus_reply_error(eg->bus, m, ZBUS_ERROR_INVALID_RECORD,
+                                        "ttl: 1 to 2^31 - 1 (0 would be a goodbye, RFC 6762 §10.1; RFC 2181 §8)");
         /* Avahi CVE-2023-38472: empty rdata must not reach an assert */
         if (n_rdata <= 0)
                 return zbus_reply_error(eg->bus, m, ZBUS_ERROR_INVALID_RECORD, "rdata: empty");

@@ -130,14 +130,6 @@ static int call_get_alternative_host_name(struct zbus_object *o, DBusMessage *m,
                 return zbus_reply_error(bus, m, ZBUS_ERROR_INVALID_HOST_NAME, "name: %s", reason);
         if (host_name_alternative(label, alt, sizeof alt) < 0)
                 return zbus_reply_error(bus, m, ZBUS_ERROR_INVALID_HOST_NAME, "name: no alternative");
-        /* the base may have been cut inside a UTF-8 character to make room: drop the rest of it */
-        while (!dnssd_utf8_is_valid(alt, strlen(alt))) {
-                char *dash = strrchr(alt, '-');
-
-                if (!dash || dash == alt)
-                        return zbus_reply_error(bus, m, ZBUS_ERROR_INVALID_HOST_NAME, "name: no alternative");
-                memmove(dash - 1, dash, strlen(dash) + 1);
-        }
         return zbus_reply(bus, m, DBUS_TYPE_STRING, &p, DBUS_TYPE_INVALID);
 }
 

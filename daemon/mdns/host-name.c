@@ -51,8 +51,12 @@ int host_name_alternative(const char *in, char *out, size_t size) {
                 blen = (size_t) (dash - in);
         }
         snprintf(suffix, sizeof suffix, "-%lu", k + 1);
-        if (blen + strlen(suffix) > HOST_NAME_LABEL_MAX)
+        if (blen + strlen(suffix) > HOST_NAME_LABEL_MAX) {
                 blen = HOST_NAME_LABEL_MAX - strlen(suffix);
+                /* never cut inside a UTF-8 character: back up to the start of the one cut */
+                while (blen > 0 && ((unsigned char) in[blen] & 0xc0) == 0x80)
+                        blen--;
+        }
         memcpy(base, in, blen);
         base[blen] = '\0';
         snprintf(out, size, "%s%s", base, suffix);

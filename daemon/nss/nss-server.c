@@ -388,7 +388,9 @@ static bool conn_read(struct nss_conn *c) {
                 refuse(c, "bad-request");
                 return false;
         }
-        if (loop_io_set_events(c->io, EPOLLRDHUP) < 0) {
+        /* nothing more to read; a client that shut its side for writing (socat, nc -N) still
+         * gets its reply: only a full close (EPOLLHUP, always reported) ends the wait early */
+        if (loop_io_set_events(c->io, 0) < 0) {
                 conn_free(c);
                 return false;
         }
@@ -403,7 +405,7 @@ static void on_conn_io(struct loop_io *io, int fd, uint32_t revents, void *userd
         (void) fd;
         if (c->asked) {
                 /* the client went away before the reply: stop asking for it */
-                if (revents & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+                if (revents & (EPOLLHUP | EPOLLERR))
                         conn_free(c);
                 return;
         }

@@ -167,6 +167,7 @@ def cmd_hostile(args):
     e("SetHostName('a.b')", lambda: m.SetHostName("a.b"), "InvalidHostName")
     e("SetHostName(64 x)", lambda: m.SetHostName("x" * 64), "InvalidHostName")
     e("SetHostName(ctrl)", lambda: m.SetHostName("bad\x01name"), "InvalidHostName")
+    e("SetHostName(backslash)", lambda: m.SetHostName("a\\065b"), "InvalidHostName")
     # CVE-2023-38473, CVE-2023-38470: the alternative-name paths
     e("GetAlternativeHostName('')", lambda: m.GetAlternativeHostName(""), "InvalidHostName")
     e("GetAlternativeHostName('.')", lambda: m.GetAlternativeHostName("."), "InvalidHostName")
@@ -197,6 +198,8 @@ def cmd_hostile(args):
                                                   dbus.UInt32(120), dbus.ByteArray(b"\x01a")), "InvalidName")
     e("AddRecord(class CH)", lambda: g.AddRecord(iface, proto, flags, "x.local", dbus.UInt16(3), dbus.UInt16(16),
                                                 dbus.UInt32(120), dbus.ByteArray(b"\x01a")), "InvalidRecord")
+    e("AddRecord(TTL 0)", lambda: g.AddRecord(iface, proto, flags, "x.local", dbus.UInt16(1), dbus.UInt16(16),
+                                             dbus.UInt32(0), dbus.ByteArray(b"\x01a")), "InvalidRecord")
     # a 200 KB TXT (Avahi's D-Bus DoS)
     big = [("k%d=" % i + "v" * 240) for i in range(800)]
     e("AddService(200 KB TXT)", lambda: add_service(g, "Big", "_http._tcp", 80, big), "InvalidTxt")

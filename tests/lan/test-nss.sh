@@ -85,6 +85,19 @@ out=$(resolve 1 getent hosts 169.254.33.3) || lan_fail "getent hosts 169.254.33.
 grep -q "^169\.254\.33\.3 *avpeer\.local$" <<<"$out" || lan_fail "getent hosts 169.254.33.3: $out"
 lan_log "ok: reverse lookups: 169.254.33.2 is zcpeer.local, 169.254.33.3 avpeer.local"
 
+# the socket protocol by hand, from a client that shuts its side after the request (like
+# socat or nc -N): it still gets its reply
+out=$(lan_exec 1 "$LAN_PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"NAME 4 zcpeer.local\n")
+s.shutdown(socket.SHUT_WR)
+print(s.makefile().readline().strip())' "$sock") || lan_fail "the half-closed request failed"
+[ "$out" = "+ zcpeer.local 169.254.33.2" ] || lan_fail "a half-closed request got '$out'"
+lan_log "ok: a client that shuts its side after the request gets '$out'"
+
 # 3. nobody, malformed names, other domains
 t0=${EPOCHREALTIME/[.,]/}
 resolve 1 getent hosts nobody.local >/dev/null

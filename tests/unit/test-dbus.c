@@ -254,6 +254,7 @@ START_TEST(test_check_host_label) {
         ck_assert_int_eq(zbus_check_host_label("a.b.local", out, sizeof out, &reason), -EINVAL);
         ck_assert_int_eq(zbus_check_host_label("bad\x01", out, sizeof out, &reason), -EINVAL);
         ck_assert_int_eq(zbus_check_host_label("\xc3\x28", out, sizeof out, &reason), -EINVAL);
+        ck_assert_int_eq(zbus_check_host_label("a\\065b", out, sizeof out, &reason), -EINVAL); /* an escape */
         memset(long_label, 'h', 64);
         long_label[64] = 0;
         ck_assert_int_eq(zbus_check_host_label(long_label, out, sizeof out, &reason), -EINVAL);

@@ -65,6 +65,20 @@ START_TEST(test_alternative) {
                 ck_assert_str_eq(out + 61, "-2");
         }
         {
+                /* 31 × "é" + "a" (63 bytes): the cut for "-2" falls inside a character; the whole
+                 * character goes, never half of it (D-Bus would refuse the string) */
+                char in[64], out[64];
+
+                for (int k = 0; k < 31; k++)
+                        in[2 * k] = (char) 0xc3, in[2 * k + 1] = (char) 0xa9;
+                in[62] = 'a';
+                in[63] = '\0';
+                ck_assert_int_eq(host_name_alternative(in, out, sizeof out), 0);
+                ck_assert_uint_eq(strlen(out), 62);
+                ck_assert_str_eq(out + 60, "-2");
+                ck_assert_int_eq((unsigned char) out[59], 0xa9);
+        }
+        {
                 char out[64];
 
                 ck_assert_int_eq(host_name_alternative("", out, sizeof out), -EINVAL);
