@@ -160,7 +160,7 @@ static int append_item(struct zbrowser *z, DBusMessage *msg, const struct browse
         char name[DNS_NAME_TEXT_MAX], addr[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
         const char *p_inst = inst, *p_type = type, *p_domain = domain, *p_name = name, *p_addr = addr;
         int32_t ifindex = item->ifindex, proto = proto_of(item->family), aproto = proto_of(item->addr.family);
-        uint32_t flags = 0;
+        uint32_t flags = item->local ? ZBUS_RESULT_LOCAL : 0;
         DBusMessageIter it;
 
         /* check everything first: a message is built only of presentable items */

@@ -53,6 +53,9 @@
 #define ZBUS_NAME "org.zeroconfd1"
 #define ZBUS_ROOT "/org/zeroconfd1"
 #define ZBUS_RETRY_USEC (5ULL * 1000000ULL)
+/* The flags argument of ItemNew / ItemRemove / Found: the item is this host's own (our records,
+ * browse.h); Avahi's AVAHI_LOOKUP_RESULT_LOCAL has the same value. */
+#define ZBUS_RESULT_LOCAL 8u
 
 #define ZBUS_CLIENTS_MAX_DEFAULT 256
 #define ZBUS_OBJECTS_PER_CLIENT_MAX_DEFAULT 256

@@ -64,8 +64,9 @@ TESTS += $(DBUS_LAN_TESTS)
 EXTRA_DIST += $(DBUS_LAN_TESTS) tests/lan/dbus-client.py
 
 # LAN tests of the browsers and resolvers (browser.c): against zeroconfd, Avahi and
-# python-zeroconf publishers; tests/lan/dbus-browse.py is their client.
+# python-zeroconf publishers, and this host's own services (LOCAL); tests/lan/dbus-browse.py is
+# their client.
 DBUS_BROWSER_LAN_TESTS = tests/lan/test-dbus-browse.sh tests/lan/test-dbus-browse-resolvers.sh \
-	tests/lan/test-dbus-browse-cache-max.sh
+	tests/lan/test-dbus-browse-cache-max.sh tests/lan/test-dbus-browse-local.sh
 TESTS += $(DBUS_BROWSER_LAN_TESTS)
 EXTRA_DIST += $(DBUS_BROWSER_LAN_TESTS) tests/lan/dbus-browse.py

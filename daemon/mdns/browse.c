@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "mdns/registry.h"
 
 /* RFC 6763 §9: "_services._dns-sd._udp.<Domain>" enumerates the service types */
 #define SERVICE_TYPES_PREFIX "_services._dns-sd._udp"
@@ -49,6 +50,7 @@ struct resolved {
         uint16_t port, priority, weight;
         struct browse_addr addr;
         uint32_t content; /* TXT, priority and weight: a change is reported as ITEM_NEW again */
+        bool local;       /* the SRV is ours */
 };
 
 struct browse_sub {
@@ -70,6 +72,7 @@ struct browse_sub {
 
 struct browse {
         struct rng *rng;
+        struct registry *registry; /* the local source; NULL: none */
         query_emit_t emit;
         void *userdata;
         unsigned cache_entries_max, questions_max, subscriptions_max;
@@ -244,6 +247,39 @@ static void sub_bump_all_for_now(struct browse_sub *s, usec_t now) {
                 s->afn_at = MAX(s->afn_at, now + BROWSE_ALL_FOR_NOW_QUIET);
 }
 
+/* ---- the two sources: an item either holds is reported once ---------------------------------- */
+
+/* How many of our records identical to rr are answerable on the link (several groups may
+ * publish the same shared record: two services of one type, one "_services._dns-sd._udp" PTR
+ * each); *first: the first of them the lookup gives. */
+static unsigned local_count(const struct browse *b, const struct link *l, const struct dns_rr *rr,
+                            const struct dns_rr **first) {
+        struct reg_lookup it;
+        struct reg_answer a;
+        unsigned n = 0;
+
+        if (first)
+                *first = NULL;
+        if (!b->registry)
+                return 0;
+        registry_lookup_init(&it, b->registry, &rr->name, rr->type, rr->rclass, l->ifindex, l->family);
+        while (registry_lookup_next(&it, &a))
+                if (dns_rdata_equal(a.rr, rr)) {
+                        if (n++ == 0 && first)
+                                *first = a.rr;
+                }
+        return n;
+}
+
+/* Our own record rr is answerable on the link (the local source holds it). */
+static bool local_holds(const struct browse *b, const struct link *l, const struct dns_rr *rr) {
+        return local_count(b, l, rr, NULL) > 0;
+}
+
+static bool cache_holds(const struct link *l, const struct dns_rr *rr) {
+        return cache_lookup(l->cache, rr) != NULL;
+}
+
 static void on_cache_change(struct link *l, const struct cache_entry *e, enum browse_event ev) {
         struct browse *b = l->b;
         const struct dns_rr *rr = cache_entry_rr(e);
@@ -260,6 +296,9 @@ static void on_cache_change(struct link *l, const struct cache_entry *e, enum br
                         continue;
                 }
                 if (!item_from_rr(s, l, rr, &it))
+                        continue;
+                /* the same record of ours: the item is (and stays) reported from there */
+                if (local_holds(b, l, rr))
                         continue;
                 if (ev == BROWSE_ITEM_NEW)
                         sub_bump_all_for_now(s, cache_entry_received(e));
@@ -310,6 +349,7 @@ static const struct cache_ops link_cache_ops = {
 struct srv_found {
         const struct dns_rr *rr;
         struct dns_srv srv;
+        bool local;
 };
 
 struct collect_srv {
@@ -370,15 +410,14 @@ static uint32_t content_hash(const struct dns_rr *txt, const struct dns_srv *srv
         return h;
 }
 
-static bool visit_addr(void *ctx, const struct cache_entry *e) {
-        struct collect_addr *c = ctx;
+static bool collect_addr_rr(struct collect_addr *c, const struct dns_rr *rr) {
         struct resolved_new *n;
 
         if (*c->n >= BROWSE_RESOLVE_ITEMS_MAX)
                 return false;
         n = &c->v[*c->n];
         memset(n, 0, sizeof *n);
-        if (!addr_from_rr(cache_entry_rr(e), c->l->ifindex, &n->r.addr) ||
+        if (!addr_from_rr(rr, c->l->ifindex, &n->r.addr) ||
             !addr_family_wanted(c->s->args.addr_family, n->r.addr.family))
                 return true;
         n->r.used = true;
@@ -389,10 +428,65 @@ static bool visit_addr(void *ctx, const struct cache_entry *e) {
         n->r.priority = c->srv->srv.priority;
         n->r.weight = c->srv->srv.weight;
         n->r.content = content_hash(c->txt, &c->srv->srv);
+        n->r.local = c->srv->local;
         n->srv_rr = c->srv->rr;
         n->txt_rr = c->txt;
         (*c->n)++;
         return true;
+}
+
+static bool visit_addr(void *ctx, const struct cache_entry *e) {
+        return collect_addr_rr(ctx, cache_entry_rr(e));
+}
+
+/* The local source's part of a resolver: our SRV records of the instance on the link (marking
+ * a cached copy of one of them ours), our TXT, our addresses of a target. */
+static void local_collect_srv(const struct browse *b, const struct link *l, const struct dns_name *name,
+                              struct collect_srv *c) {
+        struct reg_lookup it;
+        struct reg_answer a;
+
+        if (!b->registry)
+                return;
+        registry_lookup_init(&it, b->registry, name, DNS_TYPE_SRV, DNS_CLASS_IN, l->ifindex, l->family);
+        while (registry_lookup_next(&it, &a)) {
+                bool dup = false;
+
+                for (unsigned k = 0; k < c->n && !dup; k++)
+                        if (dns_rdata_equal(c->v[k].rr, a.rr)) {
+                                c->v[k].rr = a.rr;
+                                c->v[k].local = dup = true;
+                        }
+                if (dup || c->n >= RESOLVE_SRV_MAX)
+                        continue;
+                if (dns_rdata_get_srv(a.rr, &c->v[c->n].srv) == 0 && !dns_name_is_root(&c->v[c->n].srv.target)) {
+                        c->v[c->n].rr = a.rr;
+                        c->v[c->n].local = true;
+                        c->n++;
+                }
+        }
+}
+
+static const struct dns_rr *local_txt(const struct browse *b, const struct link *l, const struct dns_name *name) {
+        struct reg_lookup it;
+        struct reg_answer a;
+
+        if (!b->registry)
+                return NULL;
+        registry_lookup_init(&it, b->registry, name, DNS_TYPE_TXT, DNS_CLASS_IN, l->ifindex, l->family);
+        return registry_lookup_next(&it, &a) ? a.rr : NULL;
+}
+
+static void local_collect_addr(const struct browse *b, const struct dns_name *target, struct collect_addr *c) {
+        struct reg_lookup it;
+        struct reg_answer a;
+
+        if (!b->registry)
+                return;
+        registry_lookup_init(&it, b->registry, target, DNS_TYPE_ANY, DNS_CLASS_IN, c->l->ifindex, c->l->family);
+        while (registry_lookup_next(&it, &a))
+                if (!collect_addr_rr(c, a.rr))
+                        break;
 }
 
 static bool resolved_same(const struct resolved *a, const struct resolved *b) {
@@ -413,6 +507,7 @@ static void resolved_to_item(const struct browse_sub *s, const struct resolved *
         it->port = r->port;
         it->priority = r->priority;
         it->weight = r->weight;
+        it->local = r->local;
 }
 
 static void target_questions(const struct browse_sub *s, const struct dns_name *name, struct dns_question q[2],
@@ -494,16 +589,21 @@ static void resolver_update(struct browse *b, struct browse_sub *s, usec_t now) 
                 struct link *l = b->links[li];
                 struct collect_srv cs = { .n = 0 };
                 struct collect_txt ct = { .best = NULL };
+                const struct dns_rr *txt;
 
                 if (!sub_covers(s, l))
                         continue;
                 cache_foreach(l->cache, &s->args.name, DNS_TYPE_SRV, DNS_CLASS_IN, visit_srv, &cs);
                 cache_foreach(l->cache, &s->args.name, DNS_TYPE_TXT, DNS_CLASS_IN, visit_txt, &ct);
+                local_collect_srv(b, l, &s->args.name, &cs);
+                txt = local_txt(b, l, &s->args.name);
+                if (!txt && ct.best)
+                        txt = cache_entry_rr(ct.best);
                 for (unsigned k = 0; k < cs.n; k++) {
                         struct collect_addr ca = {
                                 .s = s, .l = l, .srv = &cs.v[k], .v = found, .n = &n_found,
                         };
-                        bool dup = false;
+                        bool dup = cs.v[k].local; /* our own target: its addresses are ours, no question */
 
                         /* follow the SRV target (RFC 6763 §5): its addresses */
                         for (unsigned j = 0; j < nw && !dup; j++)
@@ -512,9 +612,10 @@ static void resolver_update(struct browse *b, struct browse_sub *s, usec_t now) 
                                 wl[nw] = l;
                                 wn[nw++] = cs.v[k].srv.target;
                         }
-                        if (!ct.best)
+                        if (!txt)
                                 continue; /* RFC 6763 §6: every service has a TXT record: wait for it */
-                        ca.txt = cache_entry_rr(ct.best);
+                        ca.txt = txt;
+                        local_collect_addr(b, &cs.v[k].srv.target, &ca);
                         cache_foreach(l->cache, &cs.v[k].srv.target, DNS_TYPE_ANY, DNS_CLASS_IN, visit_addr, &ca);
                 }
         }
@@ -592,7 +693,35 @@ static bool visit_scan(void *ctx, const struct cache_entry *e) {
         return !c->s->dead;
 }
 
-/* The start: what the caches already hold, then CACHE_EXHAUSTED. */
+/* Our own records on the link that make items for a direct kind: ITEM_NEW (a start, a new
+ * link) or ITEM_REMOVED (the link goes), each unless the cache holds the same record (then
+ * the item is the cache's). */
+static void local_scan(struct browse *b, struct browse_sub *s, struct link *l, enum browse_event ev) {
+        struct reg_lookup lk;
+        struct reg_answer a;
+
+        if (!b->registry || s->args.kind == BROWSE_RESOLVE_SERVICE)
+                return;
+        registry_lookup_init(&lk, b->registry, &s->watch.name, DNS_TYPE_ANY, s->watch.rclass, l->ifindex, l->family);
+        while (!s->dead && registry_lookup_next(&lk, &a)) {
+                struct browse_item it;
+                const struct dns_rr *first;
+                bool type_ok = s->watch.n_types == 0;
+
+                for (unsigned i = 0; i < s->watch.n_types; i++)
+                        type_ok = type_ok || s->watch.types[i] == a.rr->type;
+                if (!type_ok || !item_from_rr(s, l, a.rr, &it) || cache_holds(l, a.rr))
+                        continue;
+                /* the same record in several of our groups: one item */
+                (void) local_count(b, l, a.rr, &first);
+                if (first != a.rr)
+                        continue;
+                it.local = true;
+                sub_emit(s, ev, &it);
+        }
+}
+
+/* The start: what the caches and our own records already hold, then CACHE_EXHAUSTED. */
 static void sub_start(struct browse *b, struct browse_sub *s, usec_t now) {
         s->started = true;
         if (s->args.kind == BROWSE_RESOLVE_SERVICE)
@@ -601,8 +730,10 @@ static void sub_start(struct browse *b, struct browse_sub *s, usec_t now) {
                 for (unsigned li = 0; li < b->n_links && !s->dead; li++) {
                         struct scan_ctx c = { .s = s, .l = b->links[li] };
 
-                        if (sub_covers(s, c.l))
-                                cache_foreach(c.l->cache, &s->watch.name, DNS_TYPE_ANY, s->watch.rclass, visit_scan, &c);
+                        if (!sub_covers(s, c.l))
+                                continue;
+                        cache_foreach(c.l->cache, &s->watch.name, DNS_TYPE_ANY, s->watch.rclass, visit_scan, &c);
+                        local_scan(b, s, c.l, BROWSE_ITEM_NEW);
                 }
         sub_emit(s, BROWSE_CACHE_EXHAUSTED, NULL);
 }
@@ -876,9 +1007,21 @@ int browse_add_link(struct browse *b, int ifindex, int family, size_t max_size, 
                 return r;
         }
         b->links[b->n_links++] = l;
-        for (struct browse_sub *s = b->subs; s; s = s->next)
-                if (!s->dead && sub_covers(s, l))
-                        sub_questions(s, l, true, now);
+        b->busy++;
+        for (struct browse_sub *s = b->subs; s; s = s->next) {
+                if (s->dead || !sub_covers(s, l))
+                        continue;
+                sub_questions(s, l, true, now);
+                /* our records already answerable there (the registry had the link first) */
+                if (!s->started)
+                        continue;
+                if (s->args.kind == BROWSE_RESOLVE_SERVICE)
+                        s->dirty = true;
+                else
+                        local_scan(b, s, l, BROWSE_ITEM_NEW);
+        }
+        b->busy--;
+        finish(b, now);
         return 0;
 }
 
@@ -901,10 +1044,18 @@ void browse_remove_link(struct browse *b, int ifindex, int family, usec_t now) {
 
         b->busy++;
         cache_clear(l->cache); /* ITEM_REMOVED for the direct kinds; resolvers marked dirty */
-        for (struct browse_sub *s = b->subs; s; s = s->next)
+        for (struct browse_sub *s = b->subs; s; s = s->next) {
                 for (unsigned k = 0; k < BROWSE_RESOLVE_TARGETS_MAX; k++)
                         if (s->targets[k].used && s->targets[k].link == l)
                                 target_drop(b, s, &s->targets[k], false);
+                /* our records there: no longer reported on a link we do not serve */
+                if (s->dead || !s->started || !sub_covers(s, l))
+                        continue;
+                if (s->args.kind == BROWSE_RESOLVE_SERVICE)
+                        s->dirty = true; /* its items from our records on the link go too */
+                else
+                        local_scan(b, s, l, BROWSE_ITEM_REMOVED);
+        }
         query_sched_free(l->qs);
         cache_free(l->cache);
         free(l);
@@ -954,6 +1105,48 @@ int browse_handle_query(struct browse *b, int ifindex, int family, const struct 
         cache_handle_query(l->cache, m, now);       /* §10.5 */
         query_sched_handle_query(l->qs, m, now);    /* §7.3 */
         return 0;
+}
+
+/* ---- our own records (the local source) ------------------------------------------------------- */
+
+void browse_handle_local(struct browse *b, int ifindex, int family, const struct dns_rr *rr, bool answerable,
+                         usec_t now) {
+        struct link *l;
+        uint32_t hash;
+
+        if (!b || !rr || !b->registry)
+                return;
+        l = link_find(b, ifindex, family);
+        if (!l)
+                return; /* browse_add_link() looks the registry up */
+        /* the item is ours while any identical record of ours is answerable there (the
+         * registry already counts rr in when it came, out when it went) */
+        if (local_count(b, l, rr, NULL) != (answerable ? 1u : 0u))
+                return;
+        b->busy++;
+        hash = cache_name_hash(&rr->name, b->seed);
+        for (struct watch *w = b->table[hash & b->mask]; w; w = w->hnext) {
+                struct browse_sub *s = w->sub;
+                struct browse_item it;
+
+                if (!s->started || s->args.kind == BROWSE_RESOLVE_SERVICE || !watch_matches(w, l, rr, hash))
+                        continue;
+                /* the same record in the cache: the item is (and stays) reported from there */
+                if (!item_from_rr(s, l, rr, &it) || cache_holds(l, rr))
+                        continue;
+                it.local = true;
+                if (answerable)
+                        sub_bump_all_for_now(s, now);
+                sub_emit(s, answerable ? BROWSE_ITEM_NEW : BROWSE_ITEM_REMOVED, &it);
+        }
+        /* a resolver follows our SRV and TXT and the addresses of its target, which has no
+         * watch of its own (no question is asked for our own names): look again */
+        if (rr->type == DNS_TYPE_SRV || rr->type == DNS_TYPE_TXT || rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA)
+                for (struct browse_sub *s = b->subs; s; s = s->next)
+                        if (s->started && !s->dead && s->args.kind == BROWSE_RESOLVE_SERVICE && sub_covers(s, l))
+                                s->dirty = true;
+        b->busy--;
+        finish(b, now);
 }
 
 usec_t browse_next_timeout(const struct browse *b) {
@@ -1025,6 +1218,7 @@ int browse_new(struct browse **ret, const struct browse_config *cfg) {
         if (!b)
                 return -ENOMEM;
         b->rng = cfg->rng;
+        b->registry = cfg->registry;
         b->emit = cfg->emit;
         b->userdata = cfg->userdata;
         b->cache_entries_max = cfg->cache_entries_max;

@@ -13,10 +13,11 @@
  *
  * Queries leave through cfg->emit (struct query_packet: bytes, ifindex, family, to the group).
  * Events reach each subscription's callback, only from inside browse_handle_*() and
- * browse_remove_link(), never from browse_subscribe():
+ * browse_add_link() / browse_remove_link(), never from browse_subscribe():
  *   ITEM_NEW        an item appeared (a resolved service: also again when its TXT, priority or
  *                   weight changed)
- *   ITEM_REMOVED    it went away (TTL, goodbye, cache flush, POOF, eviction, link removed)
+ *   ITEM_REMOVED    it went away (TTL, goodbye, cache flush, POOF, eviction, link removed;
+ *                   our own record withdrawn)
  *   CACHE_EXHAUSTED once, right after the items already in the caches at the start were
  *                   reported (the first browse_handle_timeout() after browse_subscribe())
  *   ALL_FOR_NOW     once, when the first burst of answers is probably over: no earlier than
@@ -40,7 +41,20 @@
  * link-local address (fe80::/10) is reported with its interface as scope, so that a client
  * can connect to it.
  * A subscription's questions run continuously (query-sched.h) on each of its links while it
- * lives; the records its items come from are kept fresh by §5.2 maintenance (cache.h). */
+ * lives; the records its items come from are kept fresh by §5.2 maintenance (cache.h).
+ *
+ * Two sources feed the items: the per-link caches (what others answer) and, when
+ * cfg->registry is set, our own records (registry.h), which the edge never feeds into a cache
+ * (it drops our looped-back packets, and we never answer our own refresh queries). A record of
+ * ours is an item source on a link while the registry counts it answerable there (announcing or
+ * established): the edge passes the registry's ops->answerable hook to browse_handle_local(),
+ * and browse_add_link() / browse_subscribe() look the registry up for what is already there.
+ * Items from it have `local` set, never expire and never cause a refresh query (they are not in
+ * a cache). An item both sources hold (the same record on the same link, e.g. a shared
+ * "_services._dns-sd._udp" PTR another host announces too) is reported once: ITEM_NEW when the
+ * first source gets it (its `local` says which), ITEM_REMOVED when the last one loses it. A
+ * resolved service is local when its SRV record is ours; its TXT and addresses come from either
+ * source (ours first). */
 #pragma once
 
 #include <netinet/in.h>
@@ -118,9 +132,11 @@ struct browse_item {
         uint16_t port, priority, weight;
         const uint8_t *txt; /* the TXT rdata; valid during the callback; NULL in ITEM_REMOVED */
         uint16_t txt_len;
+        bool local; /* from our own records (the registry), not from a cache */
 };
 
 struct browse_sub;
+struct registry;
 typedef void (*browse_event_t)(void *userdata, struct browse_sub *sub, enum browse_event ev,
                                const struct browse_item *item /* NULL for the last two events */);
 
@@ -131,6 +147,7 @@ struct browse_config {
         unsigned cache_entries_max;  /* per link; 0: CACHE_ENTRIES_MAX_DEFAULT (`cache-entries-max`) */
         unsigned questions_max;      /* per link; 0: QUERY_QUESTIONS_MAX_DEFAULT */
         unsigned subscriptions_max;  /* 0: BROWSE_SUBSCRIPTIONS_MAX_DEFAULT */
+        struct registry *registry;   /* our own records as a second source; borrowed; NULL: none */
 };
 
 struct browse;
@@ -140,10 +157,12 @@ int browse_new(struct browse **ret, const struct browse_config *cfg);
 /* Frees everything; no events. */
 struct browse *browse_free(struct browse *b);
 
-/* 0, -EINVAL, -EEXIST, -ENOBUFS (BROWSE_LINKS_MAX), -ENOMEM. max_size: the link's mDNS payload. */
+/* 0, -EINVAL, -EEXIST, -ENOBUFS (BROWSE_LINKS_MAX), -ENOMEM. max_size: the link's mDNS payload.
+ * Reports ITEM_NEW for our own records already answerable there (cfg->registry). */
 int browse_add_link(struct browse *b, int ifindex, int family, size_t max_size, usec_t now);
 void browse_set_link_max_size(struct browse *b, int ifindex, int family, size_t max_size);
-/* Reports ITEM_REMOVED for every item the link held. Unknown links are ignored. */
+/* Reports ITEM_REMOVED for every item the link held (our own records' too). Unknown links are
+ * ignored. */
 void browse_remove_link(struct browse *b, int ifindex, int family, usec_t now);
 
 /* A parsed response (QR=1) / query (QR=0) received on a link. Packets whose source port is not
@@ -153,6 +172,13 @@ int browse_handle_response(struct browse *b, int ifindex, int family, const stru
                            const union sockaddr_union *source, usec_t now);
 int browse_handle_query(struct browse *b, int ifindex, int family, const struct dns_msg *m,
                         const union sockaddr_union *source, usec_t now);
+
+/* The registry's ops->answerable hook: record rr of ours became answerable on the link
+ * (answerable true) or stopped being so (false); the registry already tells the new truth.
+ * Reports ITEM_NEW / ITEM_REMOVED (local) to the subscriptions it concerns. Links not added
+ * are ignored (browse_add_link() looks them up when they come). */
+void browse_handle_local(struct browse *b, int ifindex, int family, const struct dns_rr *rr, bool answerable,
+                         usec_t now);
 
 usec_t browse_next_timeout(const struct browse *b);
 /* Returns the number of packets emitted. */

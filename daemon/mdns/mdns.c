@@ -45,6 +45,7 @@ struct mdns {
         uint64_t evictions_gone;      /* evictions counted by caches of links since removed */
         struct loop_timer *timer;
         bool shut_down;
+        bool freeing; /* in mdns_free(): the querier hears no more of our records */
         struct {
                 uint64_t hash;
                 usec_t when;
@@ -157,9 +158,25 @@ static void mdns_registry_announced(void *userdata, int ifindex, int family, uin
         response_sched_note_multicast(m->resp, ifindex, family, id, now);
 }
 
+/* registry_ops.answerable: our own records are the querier's second source (browse.h): local
+ * clients see this host's services and names, which never enter a cache (our looped-back
+ * packets are dropped above). */
+static void mdns_registry_answerable(void *userdata, int ifindex, int family, const struct dns_rr *rr,
+                                     bool answerable, usec_t now) {
+        struct mdns *m = userdata;
+
+        if (!m->browse || m->freeing)
+                return;
+        if (browse_subscription_count(m->browse) == 0)
+                return; /* nobody to tell (start-up, 1,000 services): keep it cheap */
+        browse_handle_local(m->browse, ifindex, family, rr, answerable, now);
+        mdns_reschedule(m); /* a resolver may follow a new target; all-for-now may move */
+}
+
 static const struct registry_ops mdns_registry_ops = {
         .send = mdns_registry_send,
         .announced = mdns_registry_announced,
+        .answerable = mdns_registry_answerable,
 };
 
 /* ---- the registry as a record source for the answering side (respond.h) ---- */
@@ -382,7 +399,7 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         if (r < 0)
                 goto fail;
         struct browse_config bc = {
-                .rng = &m->rng, .emit = mdns_emit_query, .userdata = m,
+                .rng = &m->rng, .emit = mdns_emit_query, .userdata = m, .registry = m->registry,
                 .cache_entries_max = cfg->cache_entries_max,
         };
         r = browse_new(&m->browse, &bc);
@@ -446,6 +463,7 @@ void mdns_shutdown(struct mdns *m) {
 void mdns_free(struct mdns *m) {
         if (!m)
                 return;
+        m->freeing = true;
         host_records_free(m->host, now_usec());
         registry_free(m->registry);
         response_sched_free(m->resp);

@@ -6,7 +6,8 @@ daemon_libzcore_la_SOURCES += \
 	daemon/mdns/query-sched.c daemon/mdns/query-sched.h \
 	daemon/mdns/browse.c daemon/mdns/browse.h
 
-ZC_QUERY_UNIT_TESTS = tests/unit/test-cache tests/unit/test-query-sched tests/unit/test-browse
+ZC_QUERY_UNIT_TESTS = tests/unit/test-cache tests/unit/test-query-sched tests/unit/test-browse \
+	tests/unit/test-browse-local
 check_PROGRAMS += $(ZC_QUERY_UNIT_TESTS)
 TESTS += $(ZC_QUERY_UNIT_TESTS)
 
@@ -19,6 +20,9 @@ tests_unit_test_query_sched_LDADD = daemon/libzcore.la $(CHECK_LIBS)
 tests_unit_test_browse_SOURCES = tests/unit/test-browse.c tests/unit/query-fake.h
 tests_unit_test_browse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_browse_LDADD = daemon/libzcore.la $(CHECK_LIBS)
+tests_unit_test_browse_local_SOURCES = tests/unit/test-browse-local.c tests/unit/query-fake.h
+tests_unit_test_browse_local_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_browse_local_LDADD = daemon/libzcore.la $(CHECK_LIBS)
 
 # The fuzz target (tests/fuzz/local.mk builds every fuzz-*.c; seeds in corpus/cache/).
 EXTRA_DIST += tests/fuzz/fuzz-cache.c tests/fuzz/gen-cache-corpus.py

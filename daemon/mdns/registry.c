@@ -142,6 +142,7 @@ struct registry {
         struct goodbye *goodbyes, **goodbyes_tail;
         struct reg_group *dirty;
         bool dispatching; /* in registry_dispatch(): callbacks run one after another, never nested */
+        bool freeing;     /* in registry_free(): no ops->answerable */
         struct conflict_limiter conflicts;
         struct registry_stats stats;
         struct {
@@ -469,6 +470,15 @@ static void inst_deactivate(struct reg_inst *i) {
         i->anext = i->aprev = NULL;
 }
 
+/* ops->answerable: the record rr became answerable on the rl's link (on) or stopped being so
+ * (off). Called after the change, so that the lookups already tell the new truth. */
+static void rl_notify(const struct reg_rl *rl, const struct dns_rr *rr, bool on) {
+        struct registry *r = rl->inst->group->r;
+
+        if (r->ops && r->ops->answerable && !r->freeing)
+                r->ops->answerable(r->userdata, rl->inst->link->ifindex, rl->inst->link->family, rr, on, r->now);
+}
+
 static struct reg_rl *rl_new(struct reg_record *rec, struct reg_inst *i) {
         struct reg_rl *rl = calloc(1, sizeof *rl);
 
@@ -490,6 +500,7 @@ static struct reg_rl *rl_new(struct reg_record *rec, struct reg_inst *i) {
 static void rl_free(struct reg_rl *rl, bool goodbye) {
         struct reg_inst *i = rl->inst;
         struct reg_record *rec = rl->rec;
+        bool was = rl_answerable(rl);
 
         if (goodbye && rl->published)
                 goodbye_queue(i->group->r, i->link, rec, rec->rr);
@@ -504,15 +515,33 @@ static void rl_free(struct reg_rl *rl, bool goodbye) {
                 i->rls = rl->inext;
         if (rl->inext)
                 rl->inext->iprev = rl->iprev;
+        if (was)
+                rl_notify(rl, rec->rr, false); /* unlinked: the lookups no longer find it here */
         free(rl);
 }
 
 static void rl_publish(struct reg_rl *rl, usec_t now) {
+        bool was = rl_answerable(rl);
+
         /* RFC 6762 §8.3: announce what was probed (and the shared records) at once */
         rl->state = RL_ANNOUNCING;
         rl->published = true;
         announce_start(&rl->ann, now);
         inst_activate(rl->inst);
+        if (!was) {
+                rl->inst->group->r->now = now;
+                rl_notify(rl, rl->rec->rr, true);
+        }
+}
+
+/* Back to waiting for a probe (re-probe after a link change, §9 conflict). */
+static void rl_unpublish_to_wait(struct reg_rl *rl) {
+        bool was = rl_answerable(rl);
+
+        announce_stop(&rl->ann);
+        rl->state = RL_WAIT;
+        if (was)
+                rl_notify(rl, rl->rec->rr, false);
 }
 
 /* ---- probing on one link (RFC 6762 §8.1, §8.2) ---- */
@@ -912,8 +941,16 @@ static int record_apply_update(struct registry *r, struct reg_record *rec, const
                  * rdata"; a unique record's cache-flush bit does that job. */
                 if (!(rec->flags & REG_UNIQUE) && rl->published)
                         goodbye_queue(r, rl->inst->link, rec, rec->rr);
-        dns_rr_free(rec->rr);
+        struct dns_rr *orr = rec->rr;
         rec->rr = nrr;
+        r->now = now;
+        /* the querier's local source: the old rdata goes, the new comes (the lookups see the new) */
+        for (struct reg_rl *rl = rec->rls; rl; rl = rl->rnext)
+                if (rl_answerable(rl)) {
+                        rl_notify(rl, orr, false);
+                        rl_notify(rl, nrr, true);
+                }
+        dns_rr_free(orr);
         for (struct reg_rl *rl = rec->rls; rl; rl = rl->rnext)
                 if (rl_answerable(rl)) {
                         /* RFC 6762 §8.4: repeat the announcing step */
@@ -959,6 +996,7 @@ static void record_free(struct reg_record *rec);
 void registry_free(struct registry *r) {
         if (!r)
                 return;
+        r->freeing = true;
         for (struct reg_group *g = r->groups; g; g = g->next)
                 g->cb = NULL;
         while (r->groups)
@@ -994,6 +1032,7 @@ int registry_link_add(struct registry *r, int ifindex, int family, const char *i
                 return -EINVAL;
         if (link_find(r, ifindex, family))
                 return -EEXIST;
+        r->now = now;
         l = calloc(1, sizeof *l);
         if (!l)
                 return -ENOMEM;
@@ -1051,15 +1090,14 @@ void registry_link_reprobe(struct registry *r, int ifindex, int family, usec_t n
 
         if (!l)
                 return;
+        r->now = now;
         /* RFC 6762 §8, §10.2: after a link change, probe our unique records again, then announce */
         for (struct reg_inst *i = l->insts; i; i = i->lnext) {
                 probe_stop(&i->probe);
                 inst_pnames_free(i);
                 i->initial_done = false;
-                for (struct reg_rl *rl = i->rls; rl; rl = rl->inext) {
-                        announce_stop(&rl->ann);
-                        rl->state = RL_WAIT;
-                }
+                for (struct reg_rl *rl = i->rls; rl; rl = rl->inext)
+                        rl_unpublish_to_wait(rl);
                 inst_settle(i, now);
                 group_touch(i->group);
         }
@@ -1104,6 +1142,7 @@ static void group_unpublish(struct reg_group *g) {
 void reg_group_withdraw(struct reg_group *g, usec_t now) {
         if (!g)
                 return;
+        g->r->now = now;
         group_unpublish(g);
         if (g->committed || g->collision)
                 g->withdrawn = true;
@@ -1116,6 +1155,7 @@ void reg_group_withdraw(struct reg_group *g, usec_t now) {
 void reg_group_reset(struct reg_group *g, usec_t now) {
         if (!g)
                 return;
+        g->r->now = now;
         group_unpublish(g);
         while (g->records)
                 record_free(g->records);
@@ -1130,6 +1170,7 @@ void reg_group_free(struct reg_group *g, usec_t now) {
         if (!g)
                 return;
         r = g->r;
+        r->now = now;
         group_unpublish(g);
         while (g->records)
                 record_free(g->records);
@@ -1151,6 +1192,7 @@ int reg_group_commit(struct reg_group *g, usec_t now) {
                 return -EBUSY;
         if (g->committed)
                 return -EALREADY;
+        r->now = now;
         g->committed = true;
         g->withdrawn = false;
         for (struct reg_link *l = r->links; l; l = l->next) {
@@ -1351,6 +1393,7 @@ void reg_record_remove(struct reg_record *rec, usec_t now) {
         if (!rec)
                 return;
         g = rec->group;
+        g->r->now = now;
         record_free(rec);
         /* a probe attempt may have lost its last record: let the group move on */
         for (struct reg_inst *i = g->insts; i; i = i->gnext)
@@ -1467,10 +1510,8 @@ static void check_response_record(struct registry *r, struct reg_link *l, const 
         /* RFC 6762 §9: "reset its conflicted unique record to probing state" and probe again */
         log_info("%s: %s: conflicting record from %s: probing again", l->label, name, peer);
         for (struct reg_rl *rl = i->rls; rl; rl = rl->inext)
-                if (rec_needs_probe(rl->rec) && dns_name_equal(&rl->rec->rr->name, &lost)) {
-                        announce_stop(&rl->ann);
-                        rl->state = RL_WAIT;
-                }
+                if (rec_needs_probe(rl->rec) && dns_name_equal(&rl->rec->rr->name, &lost))
+                        rl_unpublish_to_wait(rl);
         inst_settle(i, now);
         group_touch(g);
 }
@@ -1557,6 +1598,7 @@ void registry_handle_packet(struct registry *r, int ifindex, int family, int src
 
         if (!l || !m)
                 return;
+        r->now = now;
         /* RFC 6762 §18.3: only standard queries and responses */
         if (DNS_FLAGS_OPCODE(m->flags) != DNS_OPCODE_QUERY)
                 return;

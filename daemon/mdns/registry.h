@@ -83,6 +83,15 @@ struct registry_ops {
         /* Optional: record `id` went out in an announcement on the link at `now` (the response
          * scheduler counts it for the RFC 6762 §6 once-a-second rule and §5.4 QU answers). */
         void (*announced)(void *userdata, int ifindex, int family, uint64_t id, usec_t now);
+        /* Optional: record rr became answerable on the link (answerable true: announcing, as
+         * the lookups below count it) or stopped being answerable there (false: withdrawn,
+         * removed, reset, freed, lost in a conflict, probed again, the link removed, or the old
+         * rdata of an update, which is followed by true for the new rdata). Called after the
+         * change, so the lookups already agree; rr is valid during the call only. The callback
+         * may use the lookups but must not change the registry. Never called from
+         * registry_free(). The querier's source of our own records (browse_handle_local()). */
+        void (*answerable)(void *userdata, int ifindex, int family, const struct dns_rr *rr, bool answerable,
+                           usec_t now);
 };
 
 struct registry_config {

@@ -19,6 +19,9 @@
 #   bad                         bad arguments to every factory: "ok CALL ERROR" for each named
 #                               error as expected, "FAIL ..." otherwise
 # TXT strings are joined with ",".
+# With DBUS_BROWSE_FLAGS=1 in the environment, every new / found / remove / result line ends in
+# "flags=N", the signal's (or reply's) flags argument (8: LOCAL, the item is this host's own).
+import os
 import sys
 import time
 
@@ -47,6 +50,13 @@ def txt_text(txt):
     return ",".join(bytes(bytearray(t)).decode("utf-8", "replace") for t in txt) or "-"
 
 
+SHOW_FLAGS = os.environ.get("DBUS_BROWSE_FLAGS") == "1"
+
+
+def with_flags(fields, args):
+    return tuple(fields) + (("flags=%d" % int(args[-1]),) if SHOW_FLAGS else ())
+
+
 def q(s):
     return str(s).replace(" ", "\\032")
 
@@ -68,11 +78,11 @@ def run_object(kind, path):
     def on_signal(*args, **kw):
         member = kw["member"]
         if member == "ItemNew":
-            out("new", *fmt(args))
+            out("new", *with_flags(fmt(args), args))
         elif member == "Found":
-            out("found", *fmt(args))
+            out("found", *with_flags(fmt(args), args))
         elif member == "ItemRemove":
-            out("remove", *fmt(args))
+            out("remove", *with_flags(fmt(args), args))
         elif member == "AllForNow":
             out("allfornow")
         elif member == "CacheExhausted":
@@ -110,11 +120,11 @@ def cmd_once(call, *args):
         out("error", e.get_dbus_name())
         return 0
     if call == "ResolveService":
-        out("result", *FORMAT["ServiceResolver"](r))
+        out("result", *with_flags(FORMAT["ServiceResolver"](r), r))
     elif call == "ResolveHostName":
-        out("result", *FORMAT["HostResolver"](r))
+        out("result", *with_flags(FORMAT["HostResolver"](r), r))
     else:
-        out("result", *FORMAT["AddressResolver"](r))
+        out("result", *with_flags(FORMAT["AddressResolver"](r), r))
     return 0
 
 
