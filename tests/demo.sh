@@ -1,9 +1,10 @@
 #!/bin/bash
 # The README's demo command. On a fresh Debian 12 machine, as root: installs what it needs, builds
 # zeroconfd, makes a private two-host virtual LAN out of network namespaces with no addresses,
-# starts zeroconfd on each host, lets each claim a 169.254 address (RFC 3927) and shows what each
-# host finds of the other by name (RFC 6762) and what services it offers (RFC 6763), then pings
-# the other by name through the NSS module. Cleans up after itself; never touches the machine's
+# starts zeroconfd on each host, lets each claim a 169.254 address (RFC 3927) and shows with
+# zeroconfctl each daemon's links, what each host finds of the other by name and address
+# (RFC 6762) and what services it offers (RFC 6763), then pings the other by name through the NSS
+# module. Cleans up after itself; never touches the machine's
 # real interfaces. Build tree: _build/demo (override with BUILD_ROOT).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,37 +65,38 @@ for h in 1 2; do
         grep -v '^==' "$(lan_dir "$h")/zeroconfd.log" | sed 's/^/    host '"$h"' | /'
 done
 
-show() {
-        local from=$1 name=$2
-        echo "  host $from asks the LAN for $name.local (multicast DNS, 224.0.0.251 and ff02::fb):"
-        lan_mdns_query "$from" --type A --timeout 3 "$name.local" | sed 's/^/      /'
-        lan_mdns_query "$from" -6 --type AAAA --timeout 3 "$name.local" | sed 's/^/      /'
+# ctl H ARGS: zeroconfctl ARGS on host H, indented; a failure is shown, and the demo goes on
+ctl() {
+        local h=$1 rc=0
+        shift
+        lan_exec "$h" "$build/client-lib/zeroconfctl" "$@" >"$LAN_TMP/ctl.out" 2>&1 || rc=$?
+        sed 's/^/      /' "$LAN_TMP/ctl.out"
+        [ "$rc" = 0 ] || echo "      (zeroconfctl exited $rc: see zeroconfctl(1), EXIT STATUS)"
 }
-say "5. Each host resolves the other's name"
-show 1 bravo
-show 2 alpha
+say "5. What each daemon says of itself: zeroconfctl status (its links, IPv4LL and IPv6 link-local)"
+for h in 1 2; do
+        echo "  host $h:"
+        ctl "$h" status
+done
 
-say "6. The services each host offers (DNS-SD: services.d/ssh.service on both, a printer on bravo)"
-# ask H TYPE NAME: the data of the answers of that type (mdns-query prints "NAME TTL TYPE DATA",
-# a space in a name as \032)
-ask() {
-        { lan_mdns_query "$1" --type "$2" --timeout 1.5 --wait "$3" || true; } |
-                sed -n "s/.* [0-9]* $2 //p" | sed 's/\\032/ /g' | sort -u
-}
-services() {
-        local from=$1 type inst
-        echo "  host $from asks which service types exist (PTR _services._dns-sd._udp.local), who offers"
-        echo "  each (PTR), and where and what (SRV: priority weight port host; TXT):"
-        ask "$from" PTR _services._dns-sd._udp.local | while read -r type; do
-                ask "$from" PTR "$type" | while read -r inst; do
-                        echo "      $inst"
-                        echo "          SRV $(ask "$from" SRV "$inst" | head -n 1)   TXT $(ask "$from" TXT "$inst" | head -n 1)"
-                done
-        done
-}
-services 1
+say "6. Each host resolves the other's name and address (zeroconfctl on libzeroconf-client)"
+for pair in "1 bravo" "2 alpha"; do
+        set -- $pair
+        echo "  host $1: zeroconfctl resolve -4 $2.local, then -6, then the address back to the name:"
+        ctl "$1" resolve -4 "$2.local"
+        ctl "$1" resolve -6 "$2.local"
+        addr=$(lan_exec "$1" "$build/client-lib/zeroconfctl" --json resolve -4 "$2.local" |
+                sed -n 's/.*"address":"\([^"]*\)".*/\1/p' || true)
+        [ -z "$addr" ] || ctl "$1" resolve-address "$addr"
+done
 
-say "7. And a plain 'ping bravo.local' on host 1, resolved by the NSS module (libnss_zeroconf)"
+say "7. The services each host sees of the other (services.d/ssh.service on both, a printer on bravo)"
+for h in 1 2; do
+        echo "  host $h: zeroconfctl browse --all --resolve --terminate"
+        ctl "$h" browse --all --resolve --terminate
+done
+
+say "8. And a plain 'ping bravo.local' on host 1, resolved by the NSS module (libnss_zeroconf)"
 echo "    /etc/nsswitch.conf on host 1 (private to this demo): hosts: files zeroconf_minimal [NOTFOUND=return] dns"
 etc=$LAN_TMP/etc
 mkdir -p "$etc"

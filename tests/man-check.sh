@@ -1,6 +1,7 @@
 #!/bin/bash
 # The manual pages are lint-clean (mandoc -Tlint: no warning or error) and true to the code:
-# every long option zeroconfd --help lists is documented in zeroconfd(8).
+# every long option zeroconfd --help lists is documented in zeroconfd(8); every verb and long option
+# of zeroconfctl --help (and of each verb's --help) in zeroconfctl(1).
 set -u
 top_srcdir=${LAN_DIR:+$LAN_DIR/../..}
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -32,5 +33,32 @@ if [ -x "$zeroconfd" ]; then
         done
 else
         echo "FAIL: $zeroconfd not built"; fail=1
+fi
+
+# zeroconfctl(1): every verb of zeroconfctl --help, and every long option of its --help and of
+# each verb's --help, is documented.
+zeroconfctl=${ZEROCONFCTL:-$top_srcdir/client-lib/zeroconfctl}
+if [ -x "$zeroconfctl" ]; then
+        page=$top_srcdir/man/zeroconfctl.1
+        verbs=$("$zeroconfctl" --help | sed -n '/^Verbs:/,/^$/p' | awk 'NF && !/^Verbs:/ { print $1 }')
+        [ -n "$verbs" ] || { echo "FAIL: zeroconfctl --help lists no verbs"; fail=1; }
+        for verb in $verbs; do
+                if grep -q "^\\.It Cm $verb\\b" "$page"; then
+                        echo "ok: verb $verb documented in zeroconfctl(1)"
+                else
+                        echo "FAIL: zeroconfctl --help lists the verb $verb but zeroconfctl(1) does not"; fail=1
+                fi
+        done
+        for help in "" $verbs; do
+                for opt in $("$zeroconfctl" $help --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+                        if grep -q -- "Fl \\\\${opt#-}" "$page"; then
+                                echo "ok: zeroconfctl ${help:+$help }$opt documented in zeroconfctl(1)"
+                        else
+                                echo "FAIL: zeroconfctl ${help:+$help }--help lists $opt but zeroconfctl(1) does not"; fail=1
+                        fi
+                done
+        done
+else
+        echo "FAIL: $zeroconfctl not built"; fail=1
 fi
 exit $fail

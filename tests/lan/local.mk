@@ -17,4 +17,6 @@ SH_LOG_COMPILER = bash
 AM_TESTS_ENVIRONMENT = \
 	ZEROCONFD='$(abs_top_builddir)/daemon/zeroconfd'; \
 	LAN_DIR='$(abs_top_srcdir)/tests/lan'; \
-	export ZEROCONFD LAN_DIR;
+	ZEROCONFCTL='$(abs_top_builddir)/client-lib/zeroconfctl'; \
+	ZC_BUILDDIR='$(abs_top_builddir)'; \
+	export ZEROCONFD LAN_DIR ZEROCONFCTL ZC_BUILDDIR;
