@@ -11,7 +11,7 @@ PACKAGES="
   libnl-3-dev libnl-route-3-dev libdaemon-dev libexpat1-dev libdbus-1-dev check
   clang libclang-rt-14-dev
   iproute2 iputils-ping dbus python3 python3-dbus python3-gi python3-zeroconf
-  avahi-daemon avahi-utils tcpdump bind9-dnsutils mandoc
+  avahi-daemon avahi-utils tcpdump bind9-dnsutils mandoc libglib2.0-dev
 "
 missing=""
 for p in $PACKAGES; do

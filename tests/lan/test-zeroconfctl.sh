@@ -14,7 +14,7 @@
 #   5. set-host-name gamma: host 2 resolves gamma.local.
 #   6. Exit codes: 4 for a name nobody has, 2 for a usage error, 3 without a bus, 1 for a name
 #      the daemon refuses; --help of every verb exits 0.
-#   7. The browse example of libzeroconf-client(3), compiled against the built library, lists
+#   7. The browse examples of libzeroconf-client(3) (poll and GLib), compiled against the built library, list
 #      "ZC Web" on host 1.
 LAN_DIR=${LAN_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$LAN_DIR/lan.sh"
@@ -175,7 +175,13 @@ ex=$LAN_LAST_PID
 e_has() { grep -qF "$1" "$LAN_TMP/example.out"; }
 lan_wait_for 10 e_has "+ ZC Web (_http._tcp)" || lan_fail "the example does not list ZC Web: $(cat "$LAN_TMP/example.out")"
 kill "$ex"
-lan_log "ok: the example of libzeroconf-client(3) lists ZC Web"
+lan_spawn 1 "$LAN_TMP/example-glib.out" env "$asan_env" LD_LIBRARY_PATH="$builddir/client-lib/.libs" "$LAN_TMP/example-glib"
+ex=$LAN_LAST_PID
+g_has() { grep -qF "$1" "$LAN_TMP/example-glib.out"; }
+lan_wait_for 10 g_has "+ ZC Web (_http._tcp)" ||
+        lan_fail "the GLib example does not list ZC Web: $(cat "$LAN_TMP/example-glib.out")"
+kill "$ex"
+lan_log "ok: the examples of libzeroconf-client(3) (poll and GLib) list ZC Web"
 
 lan_check_daemon 1 "at the end"
 lan_check_daemon 2 "at the end"
