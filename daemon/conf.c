@@ -46,6 +46,7 @@ void conf_done(struct conf *c) {
         free(c->runtime_dir);
         free(c->state_dir);
         free(c->services_dir);
+        free(c->user);
         free(c->dbus_admin_group);
         conf_list_clear(c->allow_interfaces, &c->n_allow_interfaces);
         conf_list_clear(c->deny_interfaces, &c->n_deny_interfaces);
@@ -71,6 +72,16 @@ static char *strip(char *s) {
         while (e > s && isspace((unsigned char) e[-1]))
                 *--e = '\0';
         return s;
+}
+
+bool conf_user_name_valid(const char *name) {
+        /* useradd's rule, roughly: letters, digits, '_', '-', '.', not starting with '-' */
+        if (!*name || strlen(name) > 32 || name[0] == '-' || isdigit((unsigned char) name[0]))
+                return false;
+        for (const char *p = name; *p; p++)
+                if (!isalnum((unsigned char) *p) && *p != '_' && *p != '-' && *p != '.')
+                        return false;
+        return true;
 }
 
 static int parse_bool(const char *v, bool *ret) {
@@ -294,6 +305,10 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
                 *why = "expected yes or no";
                 return parse_bool(value, &c->publish_hinfo);
         }
+        if (!strcmp(key, "publish-workstation")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->publish_workstation);
+        }
         if (!strcmp(key, "records-max")) {
                 *why = "expected a number from 16 to 1000000";
                 return parse_unsigned(value, 16, 1000000, &c->records_max);
@@ -320,6 +335,16 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
                         return r;
                 c->nss_timeout_usec = (unsigned long long) ms * 1000ULL;
                 return 0;
+        }
+        if (!strcmp(key, "user")) {
+                *why = "expected a user name";
+                if (!conf_user_name_valid(value))
+                        return -EINVAL;
+                return conf_set_string(&c->user, value);
+        }
+        if (!strcmp(key, "service-files-max")) {
+                *why = "expected a number from 1 to 65536";
+                return parse_unsigned(value, 1, 65536, &c->service_files_max);
         }
         if (!strcmp(key, "allow-interfaces")) {
                 *why = "expected a list of interface names";

@@ -28,6 +28,7 @@ struct conf {
         char *host_name;            /* NULL: the system host name */
         bool use_ipv4, use_ipv6;
         bool publish_hinfo;   /* publish-hinfo=: the host's HINFO record (CPU and OS, from uname) */
+        bool publish_workstation; /* publish-workstation=: "_workstation._tcp" "HOST [MAC]" port 9 */
         unsigned records_max; /* records-max=: our published records, all interfaces (0: built-in default) */
         unsigned cache_entries_max; /* cache-entries-max=: peers' records cached per interface and family (0: built-in default) */
         char *allow_interfaces[CONF_LIST_MAX]; /* empty: every capable interface */
@@ -40,6 +41,8 @@ struct conf {
         char *runtime_dir;
         char *state_dir;
         char *services_dir;
+        char *user;           /* user=: the user to run as after start-up (NULL: zeroconfd, if it exists) */
+        unsigned service_files_max; /* service-files-max= (0: built-in default) */
 
         /* [ipv4ll] */
         enum conf_ipv4ll_policy ipv4ll_policy;          /* policy= */
@@ -78,3 +81,6 @@ bool conf_interface_allowed(const struct conf *c, const char *ifname);
 /* The IPv4 link-local policy of an interface: its policy-IFNAME= override, else policy=. */
 enum conf_ipv4ll_policy conf_ipv4ll_policy_for(const struct conf *c, const char *ifname);
 const char *conf_ipv4ll_policy_to_string(enum conf_ipv4ll_policy p);
+
+/* A user name the daemon may switch to: 1 to 32 of [A-Za-z0-9_.-], not starting with '-' or a digit. */
+bool conf_user_name_valid(const char *name);

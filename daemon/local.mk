@@ -5,6 +5,13 @@ daemon_libzcore_la_SOURCES += \
 	daemon/conf.c daemon/conf.h
 
 sbin_PROGRAMS += daemon/zeroconfd
-daemon_zeroconfd_SOURCES = daemon/main.c
+daemon_zeroconfd_SOURCES = daemon/main.c daemon/privileges.c daemon/privileges.h
 daemon_zeroconfd_CFLAGS = $(AM_CFLAGS) $(LIBDAEMON_CFLAGS) $(LIBNL_CFLAGS) $(LIBNL_ROUTE_CFLAGS)
 daemon_zeroconfd_LDADD = daemon/libzcore.la $(LIBDAEMON_LIBS)
+
+# The daemon's life: -D, -c, -r, -k and SIGHUP's reload of the configuration (LAN); the drop to
+# its user with CAP_NET_RAW and CAP_NET_ADMIN only, started as root and as systemd starts it
+# (LAN); --check-config (no root needed).
+DAEMON_LAN_TESTS = tests/lan/test-lifecycle.sh tests/lan/test-privileges.sh
+TESTS += $(DAEMON_LAN_TESTS) tests/check-config.sh
+EXTRA_DIST += $(DAEMON_LAN_TESTS) tests/check-config.sh

@@ -140,6 +140,9 @@ lan_package_of() {
         tcpdump) echo tcpdump ;;
         dig) echo bind9-dnsutils ;;
         setsid | flock | mount | timeout) echo util-linux/coreutils ;;
+        setpriv) echo util-linux ;;
+        useradd | userdel) echo passwd ;;
+        pgrep) echo procps ;;
         *) echo "$1" ;;
         esac
 }

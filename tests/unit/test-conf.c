@@ -148,6 +148,39 @@ START_TEST(test_server_limits) {
 }
 END_TEST
 
+START_TEST(test_user_service_files_workstation) {
+        struct conf c;
+
+        conf_init(&c);
+        ck_assert_ptr_null(c.user); /* the daemon's default: zeroconfd, if it exists */
+        ck_assert_uint_eq(c.service_files_max, 0);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nuser = zc_d-1.x\nservice-files-max = 10\n", "t.conf"), 0);
+        ck_assert_str_eq(c.user, "zc_d-1.x");
+        ck_assert_uint_eq(c.service_files_max, 10);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nuser = root\n", "t.conf"), 0);
+        ck_assert_str_eq(c.user, "root");
+        /* not a user name, empty, too long, a leading dash or digit; limits out of range */
+        ck_assert_int_eq(conf_parse_text(&c,
+                                         "[server]\nuser = a b\nuser =\nuser = ../etc\nuser = -x\nuser = 1abc\n"
+                                         "user = abcdefghijabcdefghijabcdefghijabc\nuser = a:b\n"
+                                         "service-files-max = 0\nservice-files-max = 65537\nservice-files-max = -1\n",
+                                         "t.conf"),
+                         10);
+        ck_assert_str_eq(c.user, "root");
+        ck_assert_uint_eq(c.service_files_max, 10);
+        /* publish-workstation */
+        ck_assert(!c.publish_workstation);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-workstation = yes\n", "t.conf"), 0);
+        ck_assert(c.publish_workstation);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-workstation = perhaps\n", "t.conf"), 1);
+        ck_assert(c.publish_workstation);
+        ck_assert(conf_user_name_valid("zeroconfd"));
+        ck_assert(!conf_user_name_valid(""));
+        ck_assert(!conf_user_name_valid("a/b"));
+        conf_done(&c);
+}
+END_TEST
+
 START_TEST(test_ipv4ll_keys) {
         struct conf c;
         const char *text = "[ipv4ll]\n"
@@ -280,6 +313,7 @@ int main(void) {
         tcase_add_test(tc, test_bad_input_keeps_defaults);
         tcase_add_test(tc, test_load_file);
         tcase_add_test(tc, test_server_limits);
+        tcase_add_test(tc, test_user_service_files_workstation);
         tcase_add_test(tc, test_ipv4ll_keys);
         tcase_add_test(tc, test_ipv4ll_bad_input);
         tcase_add_test(tc, test_ipv6ll_keys);
