@@ -25,6 +25,7 @@ void conf_init(struct conf *c) {
         memset(c, 0, sizeof *c);
         c->use_ipv4 = true;
         c->use_ipv6 = true;
+        c->publish_addresses = true;
         c->nss_enable = true;
         c->runtime_dir = strdup(RUNSTATEDIR "/zeroconfd");
         c->state_dir = strdup(LOCALSTATEDIR "/lib/zeroconfd");
@@ -300,6 +301,10 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
         if (!strcmp(key, "use-ipv4") || !strcmp(key, "use-ipv6")) {
                 *why = "expected yes or no";
                 return parse_bool(value, key[7] == '4' ? &c->use_ipv4 : &c->use_ipv6);
+        }
+        if (!strcmp(key, "publish-addresses")) {
+                *why = "expected yes or no";
+                return parse_bool(value, &c->publish_addresses);
         }
         if (!strcmp(key, "publish-hinfo")) {
                 *why = "expected yes or no";

@@ -27,6 +27,7 @@ struct conf_ipv4ll_override {
 struct conf {
         char *host_name;            /* NULL: the system host name */
         bool use_ipv4, use_ipv6;
+        bool publish_addresses; /* publish-addresses=: the host's A, AAAA and reverse PTR records */
         bool publish_hinfo;   /* publish-hinfo=: the host's HINFO record (CPU and OS, from uname) */
         bool publish_workstation; /* publish-workstation=: "_workstation._tcp" "HOST [MAC]" port 9 */
         unsigned records_max; /* records-max=: our published records, all interfaces (0: built-in default) */

@@ -345,6 +345,7 @@ static void reload_config(struct daemon_ctx *d) {
         } while (0)
         RESTART_IF(n.use_ipv4 != d->conf.use_ipv4, "use-ipv4");
         RESTART_IF(n.use_ipv6 != d->conf.use_ipv6, "use-ipv6");
+        RESTART_IF(n.publish_addresses != d->conf.publish_addresses, "publish-addresses");
         RESTART_IF(n.publish_hinfo != d->conf.publish_hinfo, "publish-hinfo");
         RESTART_IF(n.records_max != d->conf.records_max, "records-max");
         RESTART_IF(n.cache_entries_max != d->conf.cache_entries_max, "cache-entries-max");
@@ -730,7 +731,7 @@ int main(int argc, char *argv[]) {
         signal(SIGPIPE, SIG_IGN);
 
         struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6,
-                                  .records_max = d.conf.records_max,
+                                  .records_max = d.conf.records_max, .no_addresses = !d.conf.publish_addresses,
                                   .cache_entries_max = d.conf.cache_entries_max,
                                   .host_renamed = on_host_renamed, .userdata = &d };
         char hinfo_cpu[sizeof uts.machine], hinfo_os[sizeof uts.sysname];

@@ -37,7 +37,8 @@ tests_unit_test_registry_LDADD = daemon/libzcore.la $(CHECK_LIBS)
 ZC_MDNS_LAN_TESTS = tests/lan/test-responder-same-name.sh tests/lan/test-responder-three.sh \
 	tests/lan/test-responder-avahi.sh tests/lan/test-responder-churn.sh \
 	tests/lan/test-responder-goodbye.sh tests/lan/test-responder-capture.sh \
-	tests/lan/test-responder-offlink.sh tests/lan/test-responder-linkflap.sh
+	tests/lan/test-responder-offlink.sh tests/lan/test-responder-linkflap.sh \
+	tests/lan/test-publish-addresses.sh
 TESTS += $(ZC_MDNS_LAN_TESTS)
 EXTRA_DIST += $(ZC_MDNS_LAN_TESTS)
 

@@ -45,6 +45,7 @@ struct mdns {
         uint64_t evictions_gone;      /* evictions counted by caches of links since removed */
         struct loop_timer *timer;
         bool shut_down;
+        bool no_addresses; /* mdns_config.no_addresses */
         bool freeing; /* in mdns_free(): the querier hears no more of our records */
         struct {
                 uint64_t hash;
@@ -379,6 +380,7 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         m->loop = l;
         m->ifaces = ifaces;
         m->fd[0] = m->fd[1] = -1;
+        m->no_addresses = cfg->no_addresses;
 
         rng_seed_random(&m->rng);
         struct registry_config rc = {
@@ -529,7 +531,7 @@ void mdns_iface_update(struct mdns *m, struct iface *i, bool serve) {
 
         /* The host's addresses first: removed ones get their goodbyes while the link still
          * carries them; new ones are published on the links that exist or come below. */
-        host_records_sync_iface(m->host, i, serve && !m->shut_down, now);
+        host_records_sync_iface(m->host, i, serve && !m->shut_down && !m->no_addresses, now);
 
         for (int k = 0; k < 2; k++) {
                 int family = k == 0 ? AF_INET : AF_INET6;

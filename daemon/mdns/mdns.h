@@ -29,6 +29,7 @@ struct mdns_config {
         const char *host_label; /* a legal label: see host-name.h */
         bool use_ipv4, use_ipv6;
         const char *hinfo_cpu, *hinfo_os; /* both set: publish HINFO for the host */
+        bool no_addresses;                /* publish-addresses = no: no A, AAAA or reverse PTR of ours */
         unsigned records_max;             /* our records, all links (0: REGISTRY_RECORDS_MAX_DEFAULT) */
         unsigned cache_entries_max;       /* the cache of each link (0: CACHE_ENTRIES_MAX_DEFAULT) */
         /* Optional: the host name was renamed after a conflict ("host-2.local"), so that what

@@ -101,7 +101,12 @@ START_TEST(test_server_limits) {
 
         conf_init(&c);
         ck_assert(!c.publish_hinfo);
+        ck_assert(c.publish_addresses);
         ck_assert_uint_eq(c.records_max, 0); /* the registry's default */
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-addresses = no\n", "t.conf"), 0);
+        ck_assert(!c.publish_addresses);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-addresses = 2\n", "t.conf"), 1);
+        ck_assert(!c.publish_addresses);
         ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-hinfo = yes\nrecords-max = 100\n", "t.conf"), 0);
         ck_assert(c.publish_hinfo);
         ck_assert_uint_eq(c.records_max, 100);
