@@ -26,6 +26,7 @@ void conf_init(struct conf *c) {
         c->use_ipv4 = true;
         c->use_ipv6 = true;
         c->publish_addresses = true;
+        c->legacy_unicast_rate_limit = CONF_LEGACY_UNICAST_RATE_LIMIT_DEFAULT;
         c->nss_enable = true;
         c->runtime_dir = strdup(RUNSTATEDIR "/zeroconfd");
         c->state_dir = strdup(LOCALSTATEDIR "/lib/zeroconfd");
@@ -329,6 +330,10 @@ static int conf_set_key(struct conf *c, const char *section, const char *key, co
         if (!strcmp(key, "nss-clients-max")) {
                 *why = "expected a number from 1 to 4096";
                 return parse_unsigned(value, 1, 4096, &c->nss_clients_max);
+        }
+        if (!strcmp(key, "legacy-unicast-rate-limit")) {
+                *why = "expected queries per second, 0 (no limit) to 1000000";
+                return parse_unsigned(value, 0, 1000000, &c->legacy_unicast_rate_limit);
         }
         if (!strcmp(key, "nss-timeout")) {
                 unsigned ms;

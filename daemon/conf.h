@@ -24,6 +24,8 @@ struct conf_ipv4ll_override {
 #define CONF_IPV4LL_GRACE_DEFAULT_USEC (5ULL * 1000000ULL)
 #define CONF_IPV4LL_GRACE_MAX_USEC (3600ULL * 1000000ULL)
 
+#define CONF_LEGACY_UNICAST_RATE_LIMIT_DEFAULT 1000 /* queries per second, as Avahi's ratelimit-burst */
+
 struct conf {
         char *host_name;            /* NULL: the system host name */
         bool use_ipv4, use_ipv6;
@@ -39,6 +41,7 @@ struct conf {
         bool nss_enable;                    /* nss=: the socket of libnss_zeroconf */
         unsigned nss_clients_max;           /* nss-clients-max= (0: built-in default) */
         unsigned long long nss_timeout_usec; /* nss-timeout= in ms (0: built-in default) */
+        unsigned legacy_unicast_rate_limit;  /* legacy-unicast-rate-limit= per second (0: none) */
         char *runtime_dir;
         char *state_dir;
         char *services_dir;

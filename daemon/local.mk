@@ -2,7 +2,8 @@
 daemon_libzcore_la_SOURCES += \
 	daemon/loop.c daemon/loop.h \
 	daemon/iface.c daemon/iface.h \
-	daemon/conf.c daemon/conf.h
+	daemon/conf.c daemon/conf.h \
+	daemon/ratelimit.c daemon/ratelimit.h
 
 sbin_PROGRAMS += daemon/zeroconfd
 daemon_zeroconfd_SOURCES = daemon/main.c daemon/privileges.c daemon/privileges.h
@@ -15,3 +16,10 @@ daemon_zeroconfd_LDADD = daemon/libzcore.la $(LIBDAEMON_LIBS)
 DAEMON_LAN_TESTS = tests/lan/test-lifecycle.sh tests/lan/test-privileges.sh
 TESTS += $(DAEMON_LAN_TESTS) tests/check-config.sh
 EXTRA_DIST += $(DAEMON_LAN_TESTS) tests/check-config.sh
+
+# The rate limit's unit suite (a fake clock).
+check_PROGRAMS += tests/unit/test-ratelimit
+TESTS += tests/unit/test-ratelimit
+tests_unit_test_ratelimit_SOURCES = tests/unit/test-ratelimit.c
+tests_unit_test_ratelimit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_ratelimit_LDADD = daemon/libzcore.la $(CHECK_LIBS)

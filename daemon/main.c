@@ -346,6 +346,7 @@ static void reload_config(struct daemon_ctx *d) {
         RESTART_IF(n.use_ipv4 != d->conf.use_ipv4, "use-ipv4");
         RESTART_IF(n.use_ipv6 != d->conf.use_ipv6, "use-ipv6");
         RESTART_IF(n.publish_addresses != d->conf.publish_addresses, "publish-addresses");
+        RESTART_IF(n.legacy_unicast_rate_limit != d->conf.legacy_unicast_rate_limit, "legacy-unicast-rate-limit");
         RESTART_IF(n.publish_hinfo != d->conf.publish_hinfo, "publish-hinfo");
         RESTART_IF(n.records_max != d->conf.records_max, "records-max");
         RESTART_IF(n.cache_entries_max != d->conf.cache_entries_max, "cache-entries-max");
@@ -443,11 +444,13 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
         const struct mdns_stats *s = mdns_get_stats(d->mdns);
 
         log_notice("packets: received %llu (malformed %llu, oversize %llu, off-link %llu, own %llu, "
-                   "other interface %llu, no address to answer from %llu), sent %llu (failed %llu)",
+                   "other interface %llu, no address to answer from %llu, legacy unicast over the rate limit %llu), "
+                   "sent %llu (failed %llu)",
                    (unsigned long long) s->rx_packets, (unsigned long long) s->rx_malformed,
                    (unsigned long long) s->rx_oversize, (unsigned long long) s->rx_offlink,
                    (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
-                   (unsigned long long) s->rx_no_address, (unsigned long long) s->tx_packets,
+                   (unsigned long long) s->rx_no_address, (unsigned long long) s->rx_rate_limited,
+                   (unsigned long long) s->tx_packets,
                    (unsigned long long) s->tx_errors);
         const struct registry_stats *rs = registry_get_stats(mdns_get_registry(d->mdns));
         log_notice("records: probes %llu, announcements %llu, goodbyes %llu (packets); conflicts %llu, "
@@ -732,6 +735,7 @@ int main(int argc, char *argv[]) {
 
         struct mdns_config mc = { .host_label = label, .use_ipv4 = d.conf.use_ipv4, .use_ipv6 = d.conf.use_ipv6,
                                   .records_max = d.conf.records_max, .no_addresses = !d.conf.publish_addresses,
+                                  .legacy_unicast_rate = d.conf.legacy_unicast_rate_limit,
                                   .cache_entries_max = d.conf.cache_entries_max,
                                   .host_renamed = on_host_renamed, .userdata = &d };
         char hinfo_cpu[sizeof uts.machine], hinfo_os[sizeof uts.sysname];

@@ -38,9 +38,9 @@ ZC_MDNS_LAN_TESTS = tests/lan/test-responder-same-name.sh tests/lan/test-respond
 	tests/lan/test-responder-avahi.sh tests/lan/test-responder-churn.sh \
 	tests/lan/test-responder-goodbye.sh tests/lan/test-responder-capture.sh \
 	tests/lan/test-responder-offlink.sh tests/lan/test-responder-linkflap.sh \
-	tests/lan/test-publish-addresses.sh
+	tests/lan/test-publish-addresses.sh tests/lan/test-legacy-ratelimit.sh
 TESTS += $(ZC_MDNS_LAN_TESTS)
-EXTRA_DIST += $(ZC_MDNS_LAN_TESTS)
+EXTRA_DIST += $(ZC_MDNS_LAN_TESTS) tests/lan/legacy-flood.py
 
 # The registry's fuzz target (tests/fuzz/local.mk builds every fuzz-*.c; seeds in corpus/registry/).
 EXTRA_DIST += tests/fuzz/fuzz-registry.c

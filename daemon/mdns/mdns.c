@@ -16,6 +16,7 @@
 #include "mdns/respond.h"
 #include "mdns/response-sched.h"
 #include "mdns/socket.h"
+#include "ratelimit.h"
 
 /* A burst of packets is read in one wake-up, but bounded so timers and other sockets get a turn. */
 #define MDNS_RX_BURST 64
@@ -46,6 +47,7 @@ struct mdns {
         struct loop_timer *timer;
         bool shut_down;
         bool no_addresses; /* mdns_config.no_addresses */
+        struct ratelimit legacy_rl; /* legacy unicast queries (RFC 6762 §6.7), all links together */
         bool freeing; /* in mdns_free(): the querier hears no more of our records */
         struct {
                 uint64_t hash;
@@ -290,6 +292,15 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
                 return;
         }
 
+        /* RFC 6762 §6.7 legacy unicast queries (any source port but 5353) cost a reply each and
+         * need no multicast membership: the one cheap amplification path. Checked on the header
+         * alone, before any parsing. */
+        if (sport != MDNS_PORT && len >= DNS_HEADER_SIZE && !(m->rx_buf[2] & 0x80) &&
+            !ratelimit_below(&m->legacy_rl, now_usec())) {
+                m->stats.rx_rate_limited++;
+                return;
+        }
+
         dns_arena_reset(&m->arena);
         r = dns_msg_parse(&msg, m->rx_buf, len, &m->arena);
         if (r < 0) {
@@ -381,6 +392,7 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         m->ifaces = ifaces;
         m->fd[0] = m->fd[1] = -1;
         m->no_addresses = cfg->no_addresses;
+        ratelimit_init(&m->legacy_rl, USEC_PER_SEC, cfg->legacy_unicast_rate);
 
         rng_seed_random(&m->rng);
         struct registry_config rc = {

@@ -17,6 +17,7 @@ struct mdns_stats {
         uint64_t rx_unknown_if;  /* arrived on an interface we do not serve: dropped */
         uint64_t rx_own;         /* our own packets looped back (by source address, or by content) */
         uint64_t rx_no_address;  /* queries over a family we hold no usable address of on that link */
+        uint64_t rx_rate_limited; /* legacy unicast queries over legacy_unicast_rate: dropped */
         uint64_t tx_packets;
         uint64_t tx_errors;
         /* the querier (browse.h) */
@@ -32,6 +33,7 @@ struct mdns_config {
         bool no_addresses;                /* publish-addresses = no: no A, AAAA or reverse PTR of ours */
         unsigned records_max;             /* our records, all links (0: REGISTRY_RECORDS_MAX_DEFAULT) */
         unsigned cache_entries_max;       /* the cache of each link (0: CACHE_ENTRIES_MAX_DEFAULT) */
+        unsigned legacy_unicast_rate;     /* legacy unicast queries answered per second (0: no limit) */
         /* Optional: the host name was renamed after a conflict ("host-2.local"), so that what
          * names the host (DNS-SD SRV targets, %h) follows. */
         void (*host_renamed)(void *userdata, const char *name);

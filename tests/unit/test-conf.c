@@ -107,6 +107,12 @@ START_TEST(test_server_limits) {
         ck_assert(!c.publish_addresses);
         ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-addresses = 2\n", "t.conf"), 1);
         ck_assert(!c.publish_addresses);
+        ck_assert_uint_eq(c.legacy_unicast_rate_limit, 1000);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nlegacy-unicast-rate-limit = 0\n", "t.conf"), 0);
+        ck_assert_uint_eq(c.legacy_unicast_rate_limit, 0);
+        ck_assert_int_eq(conf_parse_text(&c, "[server]\nlegacy-unicast-rate-limit = 1000001\n"
+                                             "legacy-unicast-rate-limit = -1\n", "t.conf"), 2);
+        ck_assert_uint_eq(c.legacy_unicast_rate_limit, 0);
         ck_assert_int_eq(conf_parse_text(&c, "[server]\npublish-hinfo = yes\nrecords-max = 100\n", "t.conf"), 0);
         ck_assert(c.publish_hinfo);
         ck_assert_uint_eq(c.records_max, 100);
