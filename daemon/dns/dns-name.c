@@ -266,6 +266,10 @@ bool dns_name_equal(const struct dns_name *a, const struct dns_name *b) {
 
         if (la != lb)
                 return false;
+        /* Fast path: names compared are mostly equal octet for octet (the same owner name of many
+         * records); only a difference needs the case-insensitive walk. */
+        if (a->len != 0 && b->len != 0 && memcmp(a->data, b->data, la) == 0)
+                return true;
         /* The length octets are <= 63 and so never in 'A'..'Z': lower-casing them is harmless,
          * and equal lengths at equal offsets keep the label structure aligned. */
         for (size_t i = 0; i < la; i++)

@@ -518,8 +518,9 @@ bool dns_rdata_equal(const struct dns_rr *a, const struct dns_rr *b) {
 }
 
 bool dns_rr_equal(const struct dns_rr *a, const struct dns_rr *b) {
-        return a->type == b->type && (a->rclass & 0x7fff) == (b->rclass & 0x7fff) &&
-                dns_name_equal(&a->name, &b->name) && dns_rdata_equal(a, b);
+        /* rdata first: records of one owner name (a service type's PTRs) differ there, early */
+        return a->type == b->type && (a->rclass & 0x7fff) == (b->rclass & 0x7fff) && a->rdlength == b->rdlength &&
+                dns_rdata_equal(a, b) && dns_name_equal(&a->name, &b->name);
 }
 
 int dns_rr_compare_canonical(const struct dns_rr *a, const struct dns_rr *b) {

@@ -1302,12 +1302,16 @@ int reg_group_add(struct reg_group *g, const struct dns_rr *rr, unsigned flags, 
 
         hash = dns_name_hash(&rr->name);
         for (struct reg_record *x = bucket_head(r, hash); x; x = x->hnext) {
-                if (x->hash != hash || !dns_name_equal(&x->rr->name, &rr->name) ||
-                    !scopes_overlap(x->ifindex, x->family, ifindex, family))
+                /* the cheap tests first: a shared name (a service type's PTR) chains one record
+                 * per service here, and only unique records or our own group's matter */
+                bool other = x->group != g;
+
+                if (x->hash != hash || (other ? !(unique || (x->flags & REG_UNIQUE)) : x->rr->type != rr->type) ||
+                    !scopes_overlap(x->ifindex, x->family, ifindex, family) || !dns_name_equal(&x->rr->name, &rr->name))
                         continue;
-                if (x->group != g && (unique || (x->flags & REG_UNIQUE)))
+                if (other)
                         return -EEXIST; /* a unique name belongs to one group */
-                if (x->group == g && x->rr->type == rr->type && dns_rdata_equal(x->rr, rr))
+                if (dns_rdata_equal(x->rr, rr))
                         return -EEXIST;
         }
 

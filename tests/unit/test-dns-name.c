@@ -251,6 +251,14 @@ START_TEST(test_equal_case_insensitive) {
         a = NAME("ab.c");
         b = NAME("a.bc");
         ck_assert(!dns_name_equal(&a, &b));
+        /* equal octets, and a difference in case only in the last octet */
+        a = NAME("_bench._tcp.local");
+        b = NAME("_bench._tcp.local");
+        c = NAME("_bench._tcp.locaL");
+        ck_assert(dns_name_equal(&a, &b));
+        ck_assert(dns_name_equal(&a, &c));
+        c = NAME("_bench._tcp.locam");
+        ck_assert(!dns_name_equal(&a, &c));
         /* a zeroed name is the root */
         struct dns_name zero = { .len = 0 }, root = DNS_NAME_ROOT;
         ck_assert(dns_name_equal(&zero, &root));

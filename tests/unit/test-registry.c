@@ -198,6 +198,13 @@ START_TEST(test_validation_and_conflicts) {
         struct dns_rr a2 = fake_a("board.local", "169.254.1.2");
         ck_assert_int_eq(reg_group_add(g2, &a2, REG_UNIQUE, 0, AF_UNSPEC, fake_now, NULL), -EEXIST);
         ck_assert_int_eq(reg_group_add(g2, &a2, 0, 0, AF_UNSPEC, fake_now, NULL), -EEXIST);
+        /* the name compares case-insensitively (RFC 6762 §16) */
+        struct dns_rr a2c = fake_a("BOARD.Local", "169.254.1.2");
+        ck_assert_int_eq(reg_group_add(g2, &a2c, REG_UNIQUE, 0, AF_UNSPEC, fake_now, NULL), -EEXIST);
+        /* a shared name is shared: another group's PTR of the same name is fine */
+        struct dns_rr ptr2 = fake_ptr("_http._tcp.local", "Other._http._tcp.local");
+        ck_assert_int_eq(reg_group_add(g2, &ptr2, 0, 0, AF_UNSPEC, fake_now, NULL), 0);
+        ck_assert_int_eq(reg_group_add(G, &ptr2, 0, 0, AF_UNSPEC, fake_now, NULL), 0);
         /* unless the scopes are apart */
         ck_assert_int_eq(reg_group_add(G, &a2, REG_UNIQUE, ETH0, AF_INET, fake_now, NULL), 0);
         struct dns_rr a3 = fake_a("other.local", "169.254.1.3");
@@ -205,6 +212,9 @@ START_TEST(test_validation_and_conflicts) {
         ck_assert_int_eq(reg_group_add(G, &a3, REG_UNIQUE, ETH1, AF_INET, fake_now, NULL), 0);
         /* a shared record in two groups is fine */
         ck_assert_int_eq(reg_group_add(g2, &ptr, 0, 0, AF_UNSPEC, fake_now, NULL), 0);
+        /* but not twice in one group, whatever the case of its names */
+        struct dns_rr ptr_same = fake_ptr("_HTTP._tcp.local", "web._http._tcp.local");
+        ck_assert_int_eq(reg_group_add(g2, &ptr_same, 0, 0, AF_UNSPEC, fake_now, NULL), -EEXIST);
         /* links */
         ck_assert_int_eq(registry_link_add(R, ETH0, AF_INET, "eth0", 1472, fake_now), -EEXIST);
         ck_assert_int_eq(registry_link_add(R, 0, AF_INET, "x", 1472, fake_now), -EINVAL);
