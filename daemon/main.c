@@ -9,6 +9,7 @@
 #include <libdaemon/dfork.h>
 #include <libdaemon/dpid.h>
 #include <limits.h>
+#include <malloc.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -612,6 +613,12 @@ int main(int argc, char *argv[]) {
         const char *user;
         pid_t running;
         int r, problems;
+
+        /* A fixed mmap threshold: glibc would raise it to the size of the first large block freed
+         * (the configuration file's read buffer), and every pool and table allocated after that
+         * would come from the brk heap, its pages touched and counted in RSS. mmap()ed, the
+         * pools' untouched pages cost nothing (they fill as they are used). */
+        (void) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 
         r = parse_argv(argc, argv, &o);
         if (r <= 0)

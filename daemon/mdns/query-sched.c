@@ -50,6 +50,7 @@ struct query_sched {
 
         struct question *pool, *free;
         unsigned questions_max;
+        unsigned pool_fresh; /* pool[pool_fresh..] never handed out: untouched pages, no RSS */
         struct question **table;
         unsigned mask;
         struct question **heap;
@@ -162,7 +163,11 @@ static struct question *question_find(const struct query_sched *qs, const struct
 static struct question *question_new(struct query_sched *qs, const struct dns_question *q, uint32_t hash) {
         struct question *x = qs->free;
 
-        if (!x) {
+        if (x)
+                qs->free = x->hnext;
+        else if (qs->pool_fresh < qs->questions_max)
+                x = &qs->pool[qs->pool_fresh++];
+        else {
                 qs->stats.dropped_full++;
                 if (!qs->logged_full) {
                         qs->logged_full = true;
@@ -171,7 +176,6 @@ static struct question *question_new(struct query_sched *qs, const struct dns_qu
                 }
                 return NULL;
         }
-        qs->free = x->hnext;
         *x = (struct question) { .q = *q, .hash = hash, .in_use = true };
         x->q.unicast_response = false;
         x->hnext = qs->table[hash & qs->mask];
@@ -524,10 +528,8 @@ int query_sched_new(struct query_sched **ret, const struct query_sched_config *c
                 query_sched_free(qs);
                 return -ENOMEM;
         }
-        for (unsigned k = qs->questions_max; k > 0; k--) {
-                qs->pool[k - 1].hnext = qs->free;
-                qs->free = &qs->pool[k - 1];
-        }
+        /* no free list built here: question_new() takes untouched entries in order, so the
+         * pool costs memory only as far as it was ever used */
         *ret = qs;
         return 0;
 }

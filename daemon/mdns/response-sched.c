@@ -116,11 +116,13 @@ struct response_sched {
 
         struct pending *pending_pool, *pending_free;
         unsigned pending_max;
+        unsigned pending_fresh; /* pending_pool[pending_fresh..] never used: untouched, no RSS */
         struct pending **pending_table;
         unsigned pending_mask;
 
         struct job *job_pool, *job_free;
         unsigned jobs_max;
+        unsigned jobs_fresh; /* job_pool[jobs_fresh..] never used */
         struct job **job_table;
         unsigned job_mask;
         struct job **heap;
@@ -373,9 +375,12 @@ static struct job *job_get(struct response_sched *s, const struct job_key *key, 
                         return j;
 
         j = s->job_free;
-        if (!j)
+        if (j)
+                s->job_free = j->next;
+        else if (s->jobs_fresh < s->jobs_max)
+                j = &s->job_pool[s->jobs_fresh++];
+        else
                 return NULL;
-        s->job_free = j->next;
         *j = (struct job) {
                 .key = *key,
                 .deadline = MIN(MAX(at, lo), hi),
@@ -519,14 +524,18 @@ static void pending_queue(struct response_sched *s, struct want *w, usec_t now) 
                 return;
         }
 
-        p = s->pending_free;
+        p = s->pending_free ? s->pending_free
+            : s->pending_fresh < s->pending_max ? &s->pending_pool[s->pending_fresh] : NULL;
         j = p ? job_get(s, &w->key, w->max_size, w->lo, w->hi, w->at) : NULL;
         if (!p || !j) {
                 s->stats.dropped_full++;
                 log_full_once(s, w->key.ifindex);
                 return;
         }
-        s->pending_free = p->hnext;
+        if (p == s->pending_free)
+                s->pending_free = p->hnext;
+        else
+                s->pending_fresh++;
         *p = (struct pending) {
                 .id = w->id,
                 .hash = w->hash,
@@ -1235,7 +1244,7 @@ void response_sched_note_multicast(struct response_sched *s, int ifindex, int fa
 }
 
 void response_sched_forget_link(struct response_sched *s, int ifindex) {
-        for (unsigned k = 0; k < s->jobs_max; k++) {
+        for (unsigned k = 0; k < s->jobs_fresh; k++) {
                 struct job *j = &s->job_pool[k];
 
                 if (!j->active || j->key.ifindex != ifindex)
@@ -1296,14 +1305,8 @@ int response_sched_new(struct response_sched **ret, const struct response_sched_
                 response_sched_free(s);
                 return -ENOMEM;
         }
-        for (unsigned k = s->pending_max; k > 0; k--) {
-                s->pending_pool[k - 1].hnext = s->pending_free;
-                s->pending_free = &s->pending_pool[k - 1];
-        }
-        for (unsigned k = s->jobs_max; k > 0; k--) {
-                s->job_pool[k - 1].next = s->job_free;
-                s->job_free = &s->job_pool[k - 1];
-        }
+        /* no free lists built here: entries are taken untouched, in order, then recycled, so
+         * the pools cost memory only as far as they were ever used */
         *ret = s;
         return 0;
 }
