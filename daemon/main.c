@@ -665,6 +665,12 @@ int main(int argc, char *argv[]) {
 
         /* One daemon per runtime folder: the PID file tells a second instance to stay away. */
         running = daemon_pid_file_is_running();
+        if (running > 0 && pid_same_program((int) running) == 0) {
+                /* a crash left the file, and its PID belongs to another program now */
+                log_notice("%s: stale: process %d is not zeroconfd, replacing the file", pid_file_path, (int) running);
+                unlink(pid_file_path);
+                running = 0;
+        }
         if (running > 0) {
                 log_error("already running as process %d (%s)", (int) running, pid_file_path);
                 r = -EBUSY;

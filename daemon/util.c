@@ -1,9 +1,46 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+static int read_comm(const char *path, char *buf, size_t size) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        n = read(fd, buf, size - 1);
+        if (n < 0)
+                n = -errno;
+        close(fd);
+        if (n < 0)
+                return (int) n;
+        buf[n] = 0;
+        buf[strcspn(buf, "\n")] = 0;
+        return 0;
+}
+
+int pid_same_program(int pid) {
+        char path[64], theirs[64], ours[64];
+        int r;
+
+        if (pid <= 0)
+                return -EINVAL;
+        snprintf(path, sizeof path, "/proc/%d/comm", pid);
+        r = read_comm(path, theirs, sizeof theirs);
+        if (r < 0)
+                return r;
+        r = read_comm("/proc/self/comm", ours, sizeof ours);
+        if (r < 0)
+                return r;
+        return strcmp(theirs, ours) == 0;
+}
 
 usec_t now_usec(void) {
         struct timespec ts;

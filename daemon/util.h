@@ -21,6 +21,11 @@ typedef uint64_t usec_t;
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _warn_unused_ __attribute__((warn_unused_result))
 
+/* Whether process pid runs the same program as the caller (the same /proc/PID/comm): a PID file
+ * left by a crash (SIGKILL) may name a PID that another program got since. 1 same, 0 another
+ * program, -errno if the process cannot be looked at (-ENOENT: gone). */
+int pid_same_program(int pid);
+
 /* CLOCK_MONOTONIC now, in microseconds. Only the edges call this; cores get `now` passed in. */
 usec_t now_usec(void);
 

@@ -6,9 +6,13 @@ LAN_TESTS = \
 	tests/lan/test-avahi-harness.sh \
 	tests/lan/test-resolve.sh \
 	tests/lan/test-avahi-resolves-us.sh \
-	tests/lan/test-malformed.sh
+	tests/lan/test-malformed.sh \
+	tests/lan/test-hostile-peer.sh \
+	tests/lan/test-dbus-hostile-clients.sh \
+	tests/lan/test-faults.sh
 TESTS += $(LAN_TESTS)
-EXTRA_DIST += $(LAN_TESTS) tests/lan/lan.sh tests/lan/mdns-query tests/lan/send-raw
+EXTRA_DIST += $(LAN_TESTS) tests/lan/lan.sh tests/lan/mdns-query tests/lan/send-raw \
+	tests/lan/hostile-peer.py tests/lan/dbus-hostile-clients.py
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = bash

@@ -4,10 +4,13 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 UNIT_LDADD = daemon/libzcore.la $(CHECK_LIBS)
 
 ZC_UNIT_TESTS = tests/unit/test-loop tests/unit/test-iface tests/unit/test-host-name \
-	tests/unit/test-conf tests/unit/test-respond
+	tests/unit/test-conf tests/unit/test-respond tests/unit/test-util
 check_PROGRAMS += $(ZC_UNIT_TESTS)
 TESTS += $(ZC_UNIT_TESTS)
 
+tests_unit_test_util_SOURCES = tests/unit/test-util.c
+tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_util_LDADD = $(UNIT_LDADD)
 tests_unit_test_loop_SOURCES = tests/unit/test-loop.c
 tests_unit_test_loop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_loop_LDADD = $(UNIT_LDADD)
