@@ -354,6 +354,7 @@ void dns_builder_init(struct dns_builder *b, uint8_t *buf, size_t max_size, uint
         memset(b->counts, 0, sizeof(b->counts));
         b->section = DNS_SECTION_QUESTION;
         b->n_entries = 0;
+        memset(b->buckets, 0, sizeof(b->buckets));
         b->broken = !buf || max_size < DNS_HEADER_SIZE;
         if (b->broken)
                 return;
@@ -386,13 +387,21 @@ size_t dns_builder_finish(struct dns_builder *b) {
         return b->len;
 }
 
-static uint32_t suffix_hash(const uint8_t *p, size_t len) {
-        uint32_t h = 2166136261u; /* FNV-1a */
-        for (size_t i = 0; i < len; i++) {
-                h ^= p[i];
-                h *= 16777619u;
+/* The hashes of every suffix of a name in one pass over its octets, from the root up: the
+ * hash of a suffix is FNV-1a of its first label continued from the hash of the rest. hashes[i]
+ * is for the suffix at offsets[i], i < k. */
+static void suffix_hashes(const uint8_t *data, const size_t *offsets, size_t k, uint32_t *hashes) {
+        uint32_t h = 2166136261u;
+
+        for (size_t i = k; i-- > 0;) {
+                const uint8_t *p = data + offsets[i], *end = p + 1 + p[0];
+
+                for (; p < end; p++) {
+                        h ^= *p;
+                        h *= 16777619u;
+                }
+                hashes[i] = h;
         }
-        return h;
 }
 
 static int builder_append(struct dns_builder *b, const void *p, size_t n) {
@@ -414,6 +423,17 @@ static bool builder_name_at_equals(const struct dns_builder *b, uint16_t offset,
         return n.len == len && memcmp(n.data, p, len) == 0;
 }
 
+/* Undo everything added since the builder held `len` octets and `n_entries` suffixes. Entries
+ * are unlinked newest first: each is the head of its chain when its turn comes. */
+static void builder_rollback(struct dns_builder *b, size_t len, unsigned n_entries) {
+        while (b->n_entries > n_entries) {
+                const struct dns_builder_entry *en = &b->entries[--b->n_entries];
+
+                b->buckets[en->hash % DNS_BUILDER_BUCKETS] = en->next;
+        }
+        b->len = len;
+}
+
 /* Write a name, compressed (RFC 1035 §4.1.4) against the suffixes already in the packet if
  * `compress`. Suffixes match octet for octet, case included: RFC 6762 §8.2 compares raw rdata,
  * so compression must not change the case a peer reads back. */
@@ -421,21 +441,27 @@ static int builder_write_name(struct dns_builder *b, const struct dns_name *name
         const uint8_t *data = name->len == 0 ? (const uint8_t *) "" : name->data;
         size_t nlen = name->len == 0 ? 1 : name->len;
         size_t offsets[DNS_NAME_LABELS_MAX + 1], k = 0, i, start = b->len;
+        uint32_t hashes[DNS_NAME_LABELS_MAX + 1];
         int pointer = -1;
 
         for (size_t p = 0; data[p] != 0; p += 1 + (size_t) data[p])
                 offsets[k++] = p;
+        if (compress)
+                suffix_hashes(data, offsets, k, hashes);
 
         for (i = 0; compress && i < k && pointer < 0; i++) {
                 size_t slen = nlen - offsets[i];
-                uint32_t h = suffix_hash(data + offsets[i], slen);
+                uint32_t h = hashes[i];
 
-                for (unsigned e = 0; e < b->n_entries; e++)
-                        if (b->entries[e].hash == h && b->entries[e].len == slen &&
-                            builder_name_at_equals(b, b->entries[e].offset, data + offsets[i], slen)) {
-                                pointer = b->entries[e].offset;
+                for (unsigned e = b->buckets[h % DNS_BUILDER_BUCKETS]; e != 0; e = b->entries[e - 1].next) {
+                        const struct dns_builder_entry *en = &b->entries[e - 1];
+
+                        if (en->hash == h && en->len == slen &&
+                            builder_name_at_equals(b, en->offset, data + offsets[i], slen)) {
+                                pointer = en->offset;
                                 break;
                         }
+                }
         }
 
         if (pointer >= 0) {
@@ -454,13 +480,18 @@ static int builder_write_name(struct dns_builder *b, const struct dns_name *name
         for (size_t j = 0; compress && j < k; j++) {
                 size_t at = start + offsets[j], slen = nlen - offsets[j];
 
+                uint32_t h = hashes[j];
+                uint16_t *head = &b->buckets[h % DNS_BUILDER_BUCKETS];
+
                 if (at > POINTER_OFFSET_MAX || b->n_entries >= DNS_BUILDER_COMPRESS_MAX)
                         break;
-                b->entries[b->n_entries++] = (struct dns_builder_entry) {
-                        .hash = suffix_hash(data + offsets[j], slen),
+                b->entries[b->n_entries] = (struct dns_builder_entry) {
+                        .hash = h,
                         .offset = (uint16_t) at,
                         .len = (uint8_t) slen,
+                        .next = *head,
                 };
+                *head = (uint16_t) ++b->n_entries;
         }
         return 0;
 }
@@ -495,8 +526,7 @@ int dns_builder_add_question(struct dns_builder *b, const struct dns_question *q
         return 0;
 
 rollback:
-        b->len = saved_len;
-        b->n_entries = saved_entries;
+        builder_rollback(b, saved_len, saved_entries);
         return r;
 }
 
@@ -597,8 +627,7 @@ int dns_builder_add_rr_ttl(struct dns_builder *b, enum dns_section s, const stru
         return 0;
 
 rollback:
-        b->len = saved_len;
-        b->n_entries = saved_entries;
+        builder_rollback(b, saved_len, saved_entries);
         return r;
 }
 

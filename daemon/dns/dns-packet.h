@@ -96,6 +96,8 @@ struct dns_rr *dns_msg_section(const struct dns_msg *m, enum dns_section s, uint
 /* Name compression: up to this many suffixes are remembered per packet; later names still go
  * out, uncompressed where no remembered suffix matches. */
 #define DNS_BUILDER_COMPRESS_MAX 256
+/* Suffixes are found through a hash table of this many chains (a power of two). */
+#define DNS_BUILDER_BUCKETS 256
 
 struct dns_builder {
         uint8_t *buf;
@@ -109,7 +111,9 @@ struct dns_builder {
                 uint32_t hash;   /* of the suffix's octets (case-sensitive) */
                 uint16_t offset; /* where it starts in buf, < 0x4000 */
                 uint8_t len;     /* its uncompressed wire length */
+                uint16_t next;   /* 1 + the next entry in its chain, 0 at the end */
         } entries[DNS_BUILDER_COMPRESS_MAX];
+        uint16_t buckets[DNS_BUILDER_BUCKETS]; /* 1 + the newest entry of each chain, 0: none */
 };
 
 /* The header is reserved at once; max_size below DNS_HEADER_SIZE makes every add fail with

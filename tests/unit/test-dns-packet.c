@@ -1007,7 +1007,10 @@ static void assert_builder_same(const struct dns_builder *b, const struct dns_bu
                 ck_assert_uint_eq(b->entries[i].hash, snap->entries[i].hash);
                 ck_assert_uint_eq(b->entries[i].offset, snap->entries[i].offset);
                 ck_assert_uint_eq(b->entries[i].len, snap->entries[i].len);
+                ck_assert_uint_eq(b->entries[i].next, snap->entries[i].next);
         }
+        /* the hash chains lead to the same suffixes: nothing rolled back is still findable */
+        ck_assert_mem_eq(b->buckets, snap->buckets, sizeof(b->buckets));
 }
 
 START_TEST(test_builder_rollback) {
