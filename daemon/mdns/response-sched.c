@@ -634,8 +634,10 @@ static bool collect_answer(void *ctx, enum respond_kind kind, const struct respo
                 return true;
         }
         if (s->n_items == RESPONSE_QUERY_ITEMS_MAX) {
-                s->items_full = true;
                 s->stats.dropped_full++;
+                if (c->section == SECTION_ADDITIONAL)
+                        return true; /* optional: the next one may be an answer's duplicate */
+                s->items_full = true;
                 if (!s->logged_items) {
                         s->logged_items = true;
                         log_notice("mDNS responder: a query on interface %d asks for more than %u records: "
@@ -682,19 +684,22 @@ static bool question_seen(struct response_sched *s, const struct dns_msg *msg, u
         return false; /* not indexed: answered again, deduplicated per record anyway */
 }
 
-/* Collect the answers to every question of msg, and their additional records, into s->items.
- * Returns the number of distinct questions. */
+/* Collect the answers to every question of msg, then their additional records, into s->items.
+ * Answers come first so that additional records (optional, RFC 6762 §6.2) never take the room
+ * of an answer; when the items are full, further additional records are skipped and answers
+ * stop. Returns the number of distinct questions. */
 static unsigned collect_query(struct response_sched *s, struct collect *c, const struct dns_msg *msg) {
-        unsigned distinct = 0;
+        unsigned distinct = 0, n_answers;
 
         items_reset(s);
         if (++s->q_gen == 0) {
                 memset(s->q_stamp, 0, sizeof s->q_stamp);
                 s->q_gen = 1;
         }
+        c->section = SECTION_ANSWER;
         for (unsigned k = 0; k < msg->qdcount && !s->items_full; k++) {
                 const struct dns_question *q = &msg->qd[k];
-                unsigned start, end;
+                unsigned start;
 
                 if (question_seen(s, msg, k))
                         continue;
@@ -702,25 +707,25 @@ static unsigned collect_query(struct response_sched *s, struct collect *c, const
                 /* RFC 6762 §5.4 QU bit; §5.5: "When a Multicast DNS responder receives a query via
                  * direct unicast, it SHOULD respond as it would for "QU" questions" */
                 c->qu = q->unicast_response || c->info->unicast_dest;
-                c->section = SECTION_ANSWER;
                 c->timing = TIMING_NOW; /* refined per record below */
                 start = s->n_items;
                 respond_question(s->src, c->info->ifindex, q, collect_answer, c);
-                end = s->n_items;
+                /* RFC 6762 §6: unique answers at once, shared ones after a random delay */
+                for (unsigned i = start; i < s->n_items; i++)
+                        s->items[i].timing = s->items[i].unique ? TIMING_NOW : TIMING_SHARED;
+        }
 
-                for (unsigned i = start; i < end && !s->items_full; i++) {
-                        struct item *it = &s->items[i];
+        n_answers = s->n_items;
+        c->section = SECTION_ADDITIONAL;
+        for (unsigned i = 0; i < n_answers; i++) {
+                const struct item *it = &s->items[i];
+                struct respond_record rec = { .rr = it->rr, .id = it->id, .unique = it->unique };
 
-                        /* RFC 6762 §6: unique answers at once, shared ones after a random delay */
-                        it->timing = it->unique ? TIMING_NOW : TIMING_SHARED;
-                        if (it->kind != RESPOND_RECORD || it->section != SECTION_ANSWER)
-                                continue;
-                        struct respond_record rec = { .rr = it->rr, .id = it->id, .unique = it->unique };
-                        c->section = SECTION_ADDITIONAL;
-                        c->timing = it->timing; /* additional records travel with their answer */
-                        c->parent_unicast = it->unicast;
-                        respond_additionals(s->src, c->info->ifindex, &rec, collect_answer, c);
-                }
+                if (it->kind != RESPOND_RECORD)
+                        continue;
+                c->timing = it->timing; /* additional records travel with their answer */
+                c->parent_unicast = it->unicast;
+                respond_additionals(s->src, c->info->ifindex, &rec, collect_answer, c);
         }
         return distinct;
 }

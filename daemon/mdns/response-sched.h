@@ -42,11 +42,13 @@
 #include "util.h"
 
 /* Defaults for the bounds (each can be set in the config). */
-#define RESPONSE_PENDING_MAX_DEFAULT 2048 /* records waiting to be sent, all interfaces */
+#define RESPONSE_PENDING_MAX_DEFAULT 8192 /* records waiting to be sent, all interfaces */
 #define RESPONSE_JOBS_MAX_DEFAULT 256     /* responses waiting to be sent, all interfaces */
 #define RESPONSE_HISTORY_MAX_DEFAULT 4096 /* (interface, record) last-multicast times remembered */
-/* Answers plus additional records one query can produce (further ones are dropped). */
-#define RESPONSE_QUERY_ITEMS_MAX 512
+/* Answers plus additional records one query can produce: answers first, then additional
+ * records while there is room (further ones are dropped). A PTR question for a service type
+ * gets every instance up to this many. */
+#define RESPONSE_QUERY_ITEMS_MAX 8192
 
 struct response_packet {
         int ifindex;

@@ -13,7 +13,7 @@
 #include "dns/dns.h"
 #include "mdns/respond.h"
 
-#define FAKE_STORE_MAX 256
+#define FAKE_STORE_MAX 4096
 #define FAKE_RDATA_MAX 1400
 
 struct fake_record {

@@ -804,6 +804,57 @@ START_TEST(test_split_across_packets_without_duplicates) {
 }
 END_TEST
 
+START_TEST(test_every_instance_of_a_large_type) {
+        /* RFC 6763 §4.1, RFC 6762 §6, §17: a PTR question for a type with 1,200 instances here
+         * gets all 1,200, spread over as many full packets as it takes, each instance once;
+         * additional records fill the room that is left and never push an answer out */
+        enum { N = 1200 };
+        struct response_packet_info peer = info4(PEER, 5353);
+        static bool seen[N];
+        unsigned total_an = 0, total_ar = 0;
+        struct qb *q;
+
+        memset(seen, 0, sizeof seen);
+        for (int k = 0; k < N; k++) {
+                char inst[64];
+
+                snprintf(inst, sizeof inst, "Printer %04d", k);
+                fake_store_add_service(&store, inst, "_ipp._tcp.local", (uint16_t) (1000 + k), "board.local");
+        }
+        q = qb_new(0, 0);
+        qb_question(q, "_ipp._tcp.local", DNS_TYPE_PTR, false);
+        query_from(q, &peer);
+        run_until(clock_now + 200 * MSEC);
+        ck_assert_uint_gt(n_sent, N / 60);
+        for (unsigned k = 0; k < n_sent; k++) {
+                struct dns_msg m;
+
+                ck_assert_uint_le(sent[k].p.len, peer.max_size);
+                parse_sent(k, &m);
+                check_mdns_header(&m);
+                ck_assert_uint_gt(m.ancount, 0); /* additional records never go out alone */
+                total_an += m.ancount;
+                total_ar += m.arcount;
+                for (unsigned i = 0; i < m.ancount; i++) {
+                        struct dns_name target;
+                        char text[DNS_NAME_TEXT_MAX];
+                        unsigned idx;
+
+                        ck_assert_uint_eq(m.an[i].type, DNS_TYPE_PTR);
+                        ck_assert_int_eq(dns_rdata_get_name(&m.an[i], &target), 0);
+                        dns_name_to_text(&target, text, sizeof text);
+                        ck_assert_int_eq(sscanf(text, "Printer %u.", &idx), 1);
+                        ck_assert_uint_lt(idx, N);
+                        ck_assert(!seen[idx]);
+                        seen[idx] = true;
+                }
+        }
+        ck_assert_uint_eq(total_an, N);
+        ck_assert_uint_gt(total_ar, 0);
+        ck_assert_uint_eq(response_sched_get_stats(sched)->dropped_full, 0);
+}
+END_TEST
+
 START_TEST(test_no_duplicate_when_answer_and_additional) {
         /* the PTR's additional SRV is also asked for: it goes once, as an answer */
         struct qb *q = qb_new(0, 0);
@@ -1108,6 +1159,7 @@ static Suite *response_sched_suite(void) {
         tcase_add_test(tc, test_additionals_for_srv_and_a);
         tcase_add_test(tc, test_additional_known_answer_suppressed);
         tcase_add_test(tc, test_split_across_packets_without_duplicates);
+        tcase_add_test(tc, test_every_instance_of_a_large_type);
         tcase_add_test(tc, test_no_duplicate_when_answer_and_additional);
         tcase_add_test(tc, test_legacy_unicast_format);
         tcase_add_test(tc, test_legacy_unicast_truncated);
