@@ -445,13 +445,14 @@ static void on_usr1(struct loop *l, int signo, void *userdata) {
         const struct mdns_stats *s = mdns_get_stats(d->mdns);
 
         log_notice("packets: received %llu (malformed %llu, oversize %llu, off-link %llu, own %llu, "
-                   "other interface %llu, no address to answer from %llu, legacy unicast over the rate limit %llu), "
+                   "other interface %llu, no address to answer from %llu, legacy unicast over the rate limit %llu "
+                   "(%llu of them dropped by the kernel's socket filter)), "
                    "sent %llu (failed %llu)",
                    (unsigned long long) s->rx_packets, (unsigned long long) s->rx_malformed,
                    (unsigned long long) s->rx_oversize, (unsigned long long) s->rx_offlink,
                    (unsigned long long) s->rx_own, (unsigned long long) s->rx_unknown_if,
                    (unsigned long long) s->rx_no_address, (unsigned long long) s->rx_rate_limited,
-                   (unsigned long long) s->tx_packets,
+                   (unsigned long long) s->rx_rate_limited_kernel, (unsigned long long) s->tx_packets,
                    (unsigned long long) s->tx_errors);
         const struct registry_stats *rs = registry_get_stats(mdns_get_registry(d->mdns));
         log_notice("records: probes %llu, announcements %llu, goodbyes %llu (packets); conflicts %llu, "

@@ -21,3 +21,9 @@ bool ratelimit_below(struct ratelimit *rl, usec_t now) {
         rl->dropped++;
         return false;
 }
+
+usec_t ratelimit_window_end(const struct ratelimit *rl) {
+        if (rl->interval == 0 || rl->burst == 0 || !rl->started)
+                return USEC_INFINITY;
+        return rl->begin + rl->interval;
+}

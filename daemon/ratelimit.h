@@ -21,3 +21,5 @@ void ratelimit_init(struct ratelimit *rl, usec_t interval, unsigned burst);
 /* true: the event at `now` may go ahead (and is counted); false: over the limit (counted in
  * `dropped`). A window opens at the first event after the previous one closed. */
 bool ratelimit_below(struct ratelimit *rl, usec_t now);
+/* When the current window closes (USEC_INFINITY if none is open or there is no limit). */
+usec_t ratelimit_window_end(const struct ratelimit *rl);

@@ -36,6 +36,7 @@ struct mdns {
         int fd[2]; /* [0] IPv4, [1] IPv6 */
         struct loop_io *io[2];
         struct mdns_stats stats;
+        struct mdns_stats stats_view; /* what mdns_get_stats() returns */
 
         struct rng rng;
         struct registry *registry;
@@ -48,6 +49,11 @@ struct mdns {
         bool shut_down;
         bool no_addresses; /* mdns_config.no_addresses */
         struct ratelimit legacy_rl; /* legacy unicast queries (RFC 6762 §6.7), all links together */
+        /* Over the limit, the rest of the window's legacy queries are dropped by a socket filter
+         * in the kernel and never wake us; the timer takes it off when the window closes. */
+        struct loop_timer *legacy_timer;
+        bool legacy_filtered[2];
+        uint32_t legacy_drops0[2]; /* SO_MEMINFO drops when the filter went on */
         bool freeing; /* in mdns_free(): the querier hears no more of our records */
         struct {
                 uint64_t hash;
@@ -251,6 +257,58 @@ static bool is_group_address(int family, const struct mdns_packet_info *pi) {
         return memcmp(&pi->dst.in6, &g.in6.sin6_addr, sizeof g.in6.sin6_addr) == 0;
 }
 
+/* The kernel's drops on socket k since the filter went on. */
+static uint32_t mdns_legacy_kernel_drops(const struct mdns *m, int k) {
+        uint32_t now;
+
+        if (!m->legacy_filtered[k] || mdns_socket_drops(m->fd[k], &now) < 0)
+                return 0;
+        return now - m->legacy_drops0[k];
+}
+
+static void mdns_legacy_filter_on(struct mdns *m) {
+        bool any = false;
+
+        for (int k = 0; k < 2; k++) {
+                int r;
+
+                if (m->fd[k] < 0 || m->legacy_filtered[k])
+                        continue;
+                r = mdns_socket_drops(m->fd[k], &m->legacy_drops0[k]);
+                if (r >= 0)
+                        r = mdns_socket_filter_legacy(m->fd[k], true);
+                if (r < 0) {
+                        /* no harm: the queries are dropped here instead, one wake-up each */
+                        log_debug("cannot filter legacy unicast queries in the kernel: %s", strerror(-r));
+                        continue;
+                }
+                m->legacy_filtered[k] = true;
+                any = true;
+        }
+        if (any)
+                loop_timer_set(m->legacy_timer, ratelimit_window_end(&m->legacy_rl));
+}
+
+static void mdns_legacy_filter_off(struct mdns *m) {
+        for (int k = 0; k < 2; k++) {
+                uint32_t n;
+
+                if (!m->legacy_filtered[k])
+                        continue;
+                n = mdns_legacy_kernel_drops(m, k);
+                m->stats.rx_rate_limited += n;
+                m->stats.rx_rate_limited_kernel += n;
+                (void) mdns_socket_filter_legacy(m->fd[k], false);
+                m->legacy_filtered[k] = false;
+        }
+}
+
+static void mdns_on_legacy_timer(struct loop_timer *t, usec_t now, void *userdata) {
+        (void) t;
+        (void) now;
+        mdns_legacy_filter_off(userdata);
+}
+
 static void mdns_handle_packet(struct mdns *m, int family, size_t len, const struct mdns_packet_info *pi) {
         const struct iface *i;
         union in_addr_union src;
@@ -298,6 +356,7 @@ static void mdns_handle_packet(struct mdns *m, int family, size_t len, const str
         if (sport != MDNS_PORT && len >= DNS_HEADER_SIZE && !(m->rx_buf[2] & 0x80) &&
             !ratelimit_below(&m->legacy_rl, now_usec())) {
                 m->stats.rx_rate_limited++;
+                mdns_legacy_filter_on(m);
                 return;
         }
 
@@ -422,6 +481,9 @@ int mdns_new(struct mdns **ret, struct loop *l, const struct iface_table *ifaces
         r = loop_timer_new(l, mdns_on_timer, m, &m->timer);
         if (r < 0)
                 goto fail;
+        r = loop_timer_new(l, mdns_on_legacy_timer, m, &m->legacy_timer);
+        if (r < 0)
+                goto fail;
         struct host_records_config hc = {
                 .label = cfg->host_label,
                 .hinfo_cpu = cfg->hinfo_cpu,
@@ -483,6 +545,7 @@ void mdns_free(struct mdns *m) {
         response_sched_free(m->resp);
         browse_free(m->browse);
         loop_timer_free(m->timer);
+        loop_timer_free(m->legacy_timer);
         for (int k = 0; k < 2; k++) {
                 loop_io_free(m->io[k]);
                 if (m->fd[k] >= 0)
@@ -606,7 +669,15 @@ const struct mdns_stats *mdns_get_stats(struct mdns *m) {
                         m->stats.cache_entries += cache_get_stats(c)->entries;
                         m->stats.cache_evictions += cache_get_stats(c)->evicted;
                 }
-        return &m->stats;
+        /* with the kernel's drops of a window still open */
+        m->stats_view = m->stats;
+        for (int k = 0; k < 2; k++) {
+                uint32_t n = mdns_legacy_kernel_drops(m, k);
+
+                m->stats_view.rx_rate_limited += n;
+                m->stats_view.rx_rate_limited_kernel += n;
+        }
+        return &m->stats_view;
 }
 
 int mdns_set_host_name(struct mdns *m, const char *label) {

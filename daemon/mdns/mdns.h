@@ -18,6 +18,7 @@ struct mdns_stats {
         uint64_t rx_own;         /* our own packets looped back (by source address, or by content) */
         uint64_t rx_no_address;  /* queries over a family we hold no usable address of on that link */
         uint64_t rx_rate_limited; /* legacy unicast queries over legacy_unicast_rate: dropped */
+        uint64_t rx_rate_limited_kernel; /* of those, dropped by the kernel (socket filter) */
         uint64_t tx_packets;
         uint64_t tx_errors;
         /* the querier (browse.h) */

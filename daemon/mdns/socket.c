@@ -3,8 +3,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/sock_diag.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util.h"
 
 /* RFC 6762 §11: all multicast DNS responses (including responses sent via unicast) SHOULD be sent
  * with IP TTL set to 255. */
@@ -157,6 +162,39 @@ ssize_t mdns_socket_recv(int fd, void *buf, size_t size, struct mdns_packet_info
         if (info->ifindex <= 0)
                 return -EBADMSG; /* no packet info: we cannot tell the link, so we cannot answer */
         return n;
+}
+
+int mdns_socket_filter_legacy(int fd, bool on) {
+        /* A socket filter on a UDP socket sees the datagram from its UDP header: the source port
+         * at offset 0, the DNS header at offset 8 (its QR bit: the top bit of octet 10). A load
+         * past the end of a short datagram ends the program with 0: dropped. */
+        static const struct sock_filter prog[] = {
+                BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),                  /* A = source port */
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MDNS_PORT, 3, 0),   /* 5353: accept */
+                BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8 + 2),              /* A = QR, opcode, AA, TC, RD */
+                BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80, 1, 0),       /* a response: accept */
+                BPF_STMT(BPF_RET | BPF_K, 0),                           /* a legacy query: drop */
+                BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),                 /* accept, whole */
+        };
+        const struct sock_fprog fprog = { .len = ELEMENTSOF(prog), .filter = (struct sock_filter *) prog };
+        int dummy = 0;
+
+        if (on ? setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) < 0
+               : setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof dummy) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
+int mdns_socket_drops(int fd, uint32_t *ret) {
+        uint32_t mem[SK_MEMINFO_VARS];
+        socklen_t len = sizeof mem;
+
+        if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+                return -errno;
+        if (len < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
+                return -EOPNOTSUPP;
+        *ret = mem[SK_MEMINFO_DROPS];
+        return 0;
 }
 
 int mdns_socket_send(int fd, int ifindex, const union sockaddr_union *dest, const void *buf, size_t len) {

@@ -44,5 +44,13 @@ ssize_t mdns_socket_recv(int fd, void *buf, size_t size, struct mdns_packet_info
  * replies). */
 int mdns_socket_send(int fd, int ifindex, const union sockaddr_union *dest, const void *buf, size_t len);
 
+/* While `on`, the kernel drops every datagram that is a query (QR=0) from a source port other
+ * than 5353 — RFC 6762 §6.7 legacy unicast — or too short to tell, before it wakes us: a socket
+ * filter (classic BPF) on the mDNS socket. mDNS queries and every response pass. */
+int mdns_socket_filter_legacy(int fd, bool on);
+/* The datagrams the kernel dropped on this socket so far (a filter's, a full receive buffer's):
+ * SO_MEMINFO's drop counter. */
+int mdns_socket_drops(int fd, uint32_t *ret);
+
 /* The group address for a family, port 5353, scoped to ifindex for IPv6. */
 void mdns_group_sockaddr(int family, int ifindex, union sockaddr_union *ret);

@@ -38,6 +38,25 @@ START_TEST(test_window_starts_at_first_event) {
 }
 END_TEST
 
+START_TEST(test_window_end) {
+        /* the daemon's kernel filter stays on until the window closes, not a microsecond past */
+        struct ratelimit rl, off;
+
+        ratelimit_init(&rl, USEC_PER_SEC, 2);
+        ck_assert_uint_eq(ratelimit_window_end(&rl), USEC_INFINITY); /* no window yet */
+        ck_assert(ratelimit_below(&rl, 7 * USEC_PER_SEC + 5));
+        ck_assert_uint_eq(ratelimit_window_end(&rl), 8 * USEC_PER_SEC + 5);
+        ck_assert(ratelimit_below(&rl, 7 * USEC_PER_SEC + 6));
+        ck_assert(!ratelimit_below(&rl, 8 * USEC_PER_SEC + 4));
+        ck_assert_uint_eq(ratelimit_window_end(&rl), 8 * USEC_PER_SEC + 5);
+        ck_assert(ratelimit_below(&rl, 8 * USEC_PER_SEC + 5)); /* the next window */
+        ck_assert_uint_eq(ratelimit_window_end(&rl), 9 * USEC_PER_SEC + 5);
+        ratelimit_init(&off, USEC_PER_SEC, 0);
+        ck_assert(ratelimit_below(&off, USEC_PER_SEC));
+        ck_assert_uint_eq(ratelimit_window_end(&off), USEC_INFINITY);
+}
+END_TEST
+
 START_TEST(test_off) {
         struct ratelimit rl;
 
@@ -83,6 +102,7 @@ int main(void) {
 
         tcase_add_test(tc, test_burst_then_refuse);
         tcase_add_test(tc, test_window_starts_at_first_event);
+        tcase_add_test(tc, test_window_end);
         tcase_add_test(tc, test_off);
         tcase_add_test(tc, test_clock_backwards);
         tcase_add_test(tc, test_rate_over_time);
