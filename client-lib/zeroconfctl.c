@@ -340,9 +340,68 @@ struct browse_state {
                 bool all_for_now;
         } *sbs;
         size_t n_sbs;
-        size_t pending_resolvers;
+        size_t pending_resolvers;     /* started and not yet answered */
+        struct todo {                 /* services waiting for a resolver, oldest first */
+                struct todo *next;
+                int interface, protocol;
+                char *name, *type, *domain;
+        } *todo_head, **todo_tail;
+        size_t n_todo;
         struct table types_table;     /* services, table output */
 };
+
+/* At most this many resolvers at a time: the daemon limits the objects of a client
+ * (objects-per-client-max, 256 by default), and a type may have thousands of instances. */
+#define RESOLVERS_MAX 64
+
+static void on_resolver(zc_browser *b, zc_browser_event ev, const zc_item *it, void *userdata);
+
+static void todo_free(struct todo *t) {
+        if (!t)
+                return;
+        free(t->name);
+        free(t->type);
+        free(t->domain);
+        free(t);
+}
+
+/* Start resolvers for the waiting services while there is room. */
+static void resolve_more(struct browse_state *s) {
+        while (s->todo_head && s->pending_resolvers < RESOLVERS_MAX) {
+                struct todo *t = s->todo_head;
+                zc_browser *r = NULL;
+
+                s->todo_head = t->next;
+                if (!s->todo_head)
+                        s->todo_tail = &s->todo_head;
+                s->n_todo--;
+                if (zc_service_resolver_new(s->c, t->interface, t->protocol, t->name, t->type, t->domain,
+                                            ZC_PROTO_UNSPEC, 0, on_resolver, s, &r) < 0)
+                        fprintf(stderr, "zeroconfctl: cannot resolve %s: %s\n", t->name, zc_client_get_error(s->c));
+                else
+                        s->pending_resolvers++;
+                todo_free(t);
+        }
+}
+
+static int resolve_later(struct browse_state *s, const zc_item *it) {
+        struct todo *t = calloc(1, sizeof *t);
+
+        if (!t || !(t->name = strdup(it->name)) || !(t->type = strdup(it->type)) ||
+            !(t->domain = strdup(it->domain ? it->domain : "local"))) {
+                todo_free(t);
+                return -ENOMEM;
+        }
+        t->interface = it->interface;
+        t->protocol = it->protocol;
+        if (!s->todo_tail)
+                s->todo_tail = &s->todo_head;
+        *s->todo_tail = t;
+        s->todo_tail = &t->next;
+        s->n_todo++;
+        resolve_more(s);
+        return 0;
+}
 
 static void check_terminate(struct browse_state *s) {
         if (!s->terminate)
@@ -352,7 +411,7 @@ static void check_terminate(struct browse_state *s) {
         for (size_t i = 0; i < s->n_sbs; i++)
                 if (!s->sbs[i].all_for_now)
                         return;
-        if (s->pending_resolvers)
+        if (s->pending_resolvers || s->n_todo)
                 return;
         loop_done = true;
 }
@@ -417,6 +476,7 @@ static void on_resolver(zc_browser *b, zc_browser_event ev, const zc_item *it, v
         /* The first answer (or the failure) is enough for a listing. */
         zc_browser_free(b);
         s->pending_resolvers--;
+        resolve_more(s);
         check_terminate(s);
 }
 
@@ -424,15 +484,8 @@ static void on_service(zc_browser *b, zc_browser_event ev, const zc_item *it, vo
         struct browse_state *s = userdata;
         if (ev == ZC_BROWSER_NEW || ev == ZC_BROWSER_REMOVE) {
                 print_service(ev == ZC_BROWSER_NEW ? '+' : '-', it);
-                if (ev == ZC_BROWSER_NEW && s->resolve) {
-                        zc_browser *r = NULL;
-                        if (zc_service_resolver_new(s->c, it->interface, it->protocol, it->name, it->type, it->domain,
-                                                    ZC_PROTO_UNSPEC, 0, on_resolver, s, &r) < 0)
-                                fprintf(stderr, "zeroconfctl: cannot resolve %s: %s\n", it->name,
-                                        zc_client_get_error(s->c));
-                        else
-                                s->pending_resolvers++;
-                }
+                if (ev == ZC_BROWSER_NEW && s->resolve && resolve_later(s, it) < 0)
+                        fprintf(stderr, "zeroconfctl: cannot resolve %s: %s\n", it->name, strerror(ENOMEM));
         } else if (ev == ZC_BROWSER_ALL_FOR_NOW) {
                 for (size_t i = 0; i < s->n_sbs; i++)
                         if (s->sbs[i].b == b)
@@ -486,6 +539,12 @@ static void browse_state_clear(struct browse_state *s) {
         for (size_t i = 0; i < s->n_sbs; i++)
                 free(s->sbs[i].type);
         free(s->sbs);
+        while (s->todo_head) {
+                struct todo *t = s->todo_head;
+
+                s->todo_head = t->next;
+                todo_free(t);
+        }
 }
 
 static int verb_browse(int argc, char **argv) {

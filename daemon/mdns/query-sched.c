@@ -31,6 +31,7 @@ struct question {
         bool sent_once;     /* the continuous series has begun */
         bool in_use, in_heap;
         bool due_cont;      /* this round: the continuous query is due */
+        bool skip;          /* this round: answered by a unique record of the cache, not sent */
         usec_t oneshot_at;
         usec_t next;        /* continuous: when due */
         usec_t interval;    /* continuous: the interval after the last query, 0 before the first */
@@ -402,18 +403,49 @@ static bool ka_visit(void *userdata, const struct cache_entry *e) {
         return true;
 }
 
+struct ka_size {
+        usec_t now;
+        size_t bytes;
+};
+
+static bool ka_size_visit(void *userdata, const struct cache_entry *e) {
+        struct ka_size *c = userdata;
+        const struct dns_rr *rr = cache_entry_rr(e);
+
+        if (cache_entry_is_known_answer(e, c->now))
+                c->bytes += (size_t) (rr->name.len ? rr->name.len : 1) + 10 + rr->rdlength;
+        return true;
+}
+
+/* The octets question x takes in a packet with its known answers, uncompressed: an upper bound. */
+static size_t question_size(const struct query_sched *qs, const struct question *x, usec_t now) {
+        struct ka_size c = { .now = now };
+
+        cache_foreach(qs->cache, &x->q.name, x->q.type, x->q.qclass, ka_size_visit, &c);
+        return (size_t) (x->q.name.len ? x->q.name.len : 1) + 4 + c.bytes;
+}
+
+/* The questions due now, in as few packets as hold each question together with its known
+ * answers: a packet whose known answers do not fit is sent with TC (§7.2), which makes every
+ * responder wait 400-500 ms for the rest, so questions are split over packets rather than their
+ * known answers. Only a question whose known answers alone exceed a packet goes out with §7.2
+ * continuation packets. */
 static void send_round(struct query_sched *qs, struct question **qv, unsigned n, usec_t now) {
         unsigned i = 0, packets = 0;
 
         while (i < n && packets < QUERY_PACKETS_MAX) {
                 unsigned first = i;
+                size_t room = qs->max_size - DNS_HEADER_SIZE;
                 struct ka_ctx c;
 
                 dns_builder_init(&qs->builder, qs->tx, qs->max_size, 0, 0);
                 while (i < n) {
                         struct dns_question dq = qv[i]->q;
+                        size_t size = question_size(qs, qv[i], now);
                         int r;
 
+                        if (i > first && size > room)
+                                break; /* the next packet, where its known answers fit too */
                         /* RFC 6762 §5.4: "a Multicast DNS querier SHOULD set [the unicast-response
                          * bit] in the first query it issues" (of a continuous series) */
                         dq.unicast_response = qv[i]->due_cont && !qv[i]->sent_once;
@@ -421,6 +453,7 @@ static void send_round(struct query_sched *qs, struct question **qv, unsigned n,
                         if (r == -EMSGSIZE)
                                 break;
                         i++;
+                        room = size < room ? room - size : 0;
                         if (r == 0)
                                 qs->stats.questions_sent++;
                 }
@@ -439,8 +472,30 @@ static void send_round(struct query_sched *qs, struct question **qv, unsigned n,
         }
 }
 
+static bool unique_visit(void *userdata, const struct cache_entry *e) {
+        struct ka_size *c = userdata;
+
+        if (cache_entry_rr(e)->cache_flush && cache_entry_is_known_answer(e, c->now)) {
+                c->bytes = 1;
+                return false;
+        }
+        return true;
+}
+
+/* Whether the cache holds a unique answer to x (received with the cache-flush bit, RFC 6762
+ * §10.2) with at least half its TTL left: then the answer set is whole, the query could only be
+ * suppressed by its own known answer (§7.1), and the cache's refresh queries (§5.2) keep it. */
+static bool question_answered_unique(const struct query_sched *qs, const struct question *x, usec_t now) {
+        struct ka_size c = { .now = now };
+
+        if (x->q.type == DNS_TYPE_ANY)
+                return false;
+        cache_foreach(qs->cache, &x->q.name, x->q.type, x->q.qclass, unique_visit, &c);
+        return c.bytes > 0;
+}
+
 int query_sched_handle_timeout(struct query_sched *qs, usec_t now) {
-        unsigned n = 0;
+        unsigned n = 0, n_send = 0;
         uint64_t before = qs->stats.packets;
 
         while (qs->n_heap > 0 && question_key(qs->heap[0]) <= now) {
@@ -453,13 +508,28 @@ int query_sched_handle_timeout(struct query_sched *qs, usec_t now) {
         if (n == 0)
                 return 0;
 
-        send_round(qs, qs->due, n, now);
+        /* The questions to send first in qs->due[0..n_send), the continuous ones that a unique
+         * record of the cache answers after them: such a query counts as sent, as
+         * mDNSResponder does (a cache maintenance query is always sent). */
+        for (unsigned k = 0; k < n; k++) {
+                struct question *x = qs->due[k];
+
+                x->skip = x->due_cont && !x->oneshot && question_answered_unique(qs, x, now);
+                if (x->skip) {
+                        qs->stats.skipped_unique++;
+                        continue;
+                }
+                qs->due[k] = qs->due[n_send];
+                qs->due[n_send++] = x;
+        }
+        send_round(qs, qs->due, n_send, now);
 
         for (unsigned k = 0; k < n; k++) {
                 struct question *x = qs->due[k];
 
                 /* §10.5: our own question, its known answers as cache_entry_is_known_answer() */
-                cache_note_own_question(qs->cache, &x->q, now);
+                if (!x->skip)
+                        cache_note_own_question(qs->cache, &x->q, now);
                 if (x->due_cont)
                         question_sent(x, now);
                 x->due_cont = false;

@@ -11,13 +11,21 @@
  *             adding a question that already runs starts its schedule over (a new client
  *             gets a fresh query);
  *       §5.4  the first query of the series asks for unicast responses (QU), the others QM;
+ *       a continuous query that a unique record of the cache (received with the cache-flush
+ *       bit, §10.2) answers with at least half its TTL left is not sent but counts as sent:
+ *       the answer set is whole and its own known answer would suppress every reply (§7.1);
+ *       the cache's maintenance queries keep the record (mDNSResponder does the same);
  *   one-shot (query_sched_refresh): a cache maintenance query (§5.2 80/85/90/95 %), due at
  *       once, QM, not touching the continuous schedule of the same question.
- * Every question due at the same moment goes into one packet (more if they do not fit), with
+ * Every question due at the same moment goes into one packet, with
  *   §7.1  the known answers: records of our cache answering the questions with at least half
  *         their TTL left, with their remaining TTL, without the cache-flush bit;
- *   §7.2  when they do not fit, the packet is sent with TC set and followed at once by packets
- *         holding no questions and the rest of the known answers (TC on all but the last);
+ *         when the questions and their known answers do not fit one packet, the questions are
+ *         spread over as many packets as it takes, each with its own known answers and no TC
+ *         (a TC packet makes every responder wait 400-500 ms, §7.2);
+ *   §7.2  only a question whose known answers alone exceed a packet is sent with TC set and
+ *         followed at once by packets holding no questions and the rest of the known answers
+ *         (TC on all but the last);
  *         at most QUERY_PACKETS_MAX packets per round (further known answers are left out);
  *   §7.3  duplicate question suppression: a query from another host (not truncated) with the
  *         same QM question and no known answer we would not list ourselves counts as our own
@@ -66,6 +74,7 @@ struct query_sched_stats {
         uint64_t known_answers;    /* §7.1 */
         uint64_t ka_left_out;      /* §7.2: over QUERY_PACKETS_MAX, or a record alone too big */
         uint64_t suppressed;       /* §7.3 */
+        uint64_t skipped_unique;   /* continuous queries not sent: a unique record answers them */
         uint64_t dropped_full;     /* a question not added: the bound */
 };
 

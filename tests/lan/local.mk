@@ -9,7 +9,8 @@ LAN_TESTS = \
 	tests/lan/test-malformed.sh \
 	tests/lan/test-hostile-peer.sh \
 	tests/lan/test-dbus-hostile-clients.sh \
-	tests/lan/test-faults.sh
+	tests/lan/test-faults.sh \
+	tests/lan/test-browse-many.sh
 TESTS += $(LAN_TESTS)
 EXTRA_DIST += $(LAN_TESTS) tests/lan/lan.sh tests/lan/mdns-query tests/lan/send-raw \
 	tests/lan/hostile-peer.py tests/lan/dbus-hostile-clients.py

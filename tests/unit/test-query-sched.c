@@ -225,6 +225,89 @@ START_TEST(test_known_answers_tc_multipacket) {
 }
 END_TEST
 
+START_TEST(test_questions_split_rather_than_tc) {
+        /* 30 questions due together, 3 known answers each: more than a packet holds. The
+         * questions are spread over packets, each with its own known answers and no TC (a TC
+         * query makes every responder wait 400-500 ms, RFC 6762 §7.2) */
+        unsigned questions = 0, answers = 0;
+
+        for (unsigned t = 0; t < 30; t++) {
+                char type[64];
+
+                snprintf(type, sizeof type, "_t%02u._tcp.local", t);
+                for (unsigned k = 0; k < 3; k++) {
+                        char target[128];
+
+                        snprintf(target, sizeof target, "A rather long instance name number %u.%s", k, type);
+                        learn_ptr(type, target, 4500);
+                }
+        }
+        for (unsigned t = 0; t < 30; t++) {
+                char type[64];
+                struct dns_question q;
+
+                snprintf(type, sizeof type, "_t%02u._tcp.local", t);
+                q = question(type, DNS_TYPE_PTR);
+                ck_assert_int_eq(query_sched_refresh(Q, &q, qf_now), 0);
+        }
+        query_sched_handle_timeout(Q, qf_now);
+        ck_assert_uint_gt(qf_n_sent, 2);
+        for (unsigned k = 0; k < qf_n_sent; k++) {
+                struct dns_msg m;
+
+                qf_parse_sent(k, &m);
+                ck_assert_uint_le(qf_sent[k].p.len, 1472);
+                ck_assert(!(m.flags & DNS_FLAG_TC));
+                ck_assert_uint_gt(m.qdcount, 0);
+                /* the known answers of this packet's questions, all of them, and no others */
+                ck_assert_uint_eq(m.ancount, 3 * m.qdcount);
+                for (unsigned i = 0; i < m.ancount; i++) {
+                        bool mine = false;
+
+                        for (unsigned j = 0; j < m.qdcount; j++)
+                                mine |= dns_name_equal(&m.an[i].name, &m.qd[j].name);
+                        ck_assert(mine);
+                }
+                questions += m.qdcount;
+                answers += m.ancount;
+        }
+        ck_assert_uint_eq(questions, 30);
+        ck_assert_uint_eq(answers, 90);
+        ck_assert_uint_eq(query_sched_get_stats(Q)->tc_packets, 0);
+}
+END_TEST
+
+START_TEST(test_unique_answer_in_cache_not_asked) {
+        /* a continuous question whose unique answer (cache-flush bit) the cache holds with at
+         * least half its TTL left is not sent, and counts as sent; a shared answer does not
+         * count, nor one past half its TTL; maintenance queries always go */
+        struct dns_question srv = question("Printer._ipp._tcp.local", DNS_TYPE_SRV);
+
+        msg_begin_response();
+        msg_srv("Printer._ipp._tcp.local", 631, "board.local", 120, true);
+        msg_ptr("_ipp._tcp.local", "Printer._ipp._tcp.local", 4500); /* shared */
+        cache_handle_response(C, msg_end(), qf_now);
+        ask("Printer._ipp._tcp.local", DNS_TYPE_SRV);
+        ask("_ipp._tcp.local", DNS_TYPE_PTR);
+        run_until(QF_T0 + 59 * SEC); /* queries at ~0.1, 1.1, 3.1, 7.1, 15.1, 31.1 s */
+        ck_assert_uint_eq(qf_count_asked("Printer._ipp._tcp.local", DNS_TYPE_SRV), 0);
+        ck_assert_uint_eq(qf_count_asked("_ipp._tcp.local", DNS_TYPE_PTR), 6);
+        ck_assert_uint_eq(query_sched_get_stats(Q)->skipped_unique, 6);
+        /* the schedule went on as if sent: the next one 32 s after 31.1 s, past half the TTL
+         * (60 s): asked then, with no known answer */
+        run_until(QF_T0 + 64 * SEC);
+        ck_assert_uint_eq(qf_count_asked("Printer._ipp._tcp.local", DNS_TYPE_SRV), 1);
+        /* a maintenance query is sent whatever the cache holds */
+        qf_now = QF_T0 + 65 * SEC;
+        msg_begin_response();
+        msg_srv("Printer._ipp._tcp.local", 631, "board.local", 120, true);
+        cache_handle_response(C, msg_end(), qf_now);
+        ck_assert_int_eq(query_sched_refresh(Q, &srv, qf_now), 0);
+        query_sched_handle_timeout(Q, qf_now);
+        ck_assert_uint_eq(qf_count_asked("Printer._ipp._tcp.local", DNS_TYPE_SRV), 2);
+}
+END_TEST
+
 START_TEST(test_known_answers_fit_no_tc) {
         struct dns_msg m;
 
@@ -379,6 +462,8 @@ static Suite *query_sched_suite(void) {
         tcase_add_test(tc, test_known_answers_half_ttl_boundary);
         tcase_add_test(tc, test_known_answers_tc_multipacket);
         tcase_add_test(tc, test_known_answers_fit_no_tc);
+        tcase_add_test(tc, test_questions_split_rather_than_tc);
+        tcase_add_test(tc, test_unique_answer_in_cache_not_asked);
         tcase_add_test(tc, test_dqs_suppresses_next_query);
         tcase_add_test(tc, test_dqs_not_when_not_the_same);
         tcase_add_test(tc, test_dqs_not_long_before_due);
