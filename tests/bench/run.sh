@@ -10,8 +10,8 @@
 #   BENCH_KEEP=/tmp/bench-out                # keep the raw results, captures and logs there
 #
 # LAN: host 1 runs the daemon under test; host 2 the measuring tools (tcpdump, the python-zeroconf
-# browser, dnsperf); host 3 a zeroconfd publishing 1,000 services (the remote services of the
-# browse figure, the same publisher for both); host 4 the IPv4LL figure (no address).
+# browser, dnsperf); host 3 an avahi-daemon publishing 1,000 services (the remote services of
+# the browse figure, the same publisher for both); host 4 the IPv4LL figure (no address).
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$BENCH_DIR/../.." && pwd)
@@ -180,8 +180,7 @@ cap_start() { # cap_start FILE: tcpdump on host 2, mDNS over IPv4
 cap_stop() { sleep 0.2; lan_stop_pid "$CAP_PID" tcpdump; CAP_PID=; }
 
 # ---- the remote publisher of 1,000 services (host 3) ------------------------------------------
-# Avahi, rate limit off, 1,000 service files: the same publisher for both browsers. (zeroconfd
-# answers at most 512 records per query, RESPONSE_QUERY_ITEMS_MAX: see NOTES-FOR-LEAD.md.)
+# Avahi, rate limit off, 1,000 service files: the same publisher for both browsers.
 mkdir -p "$(lan_dir 3)/avahi/services"
 for ((i = 0; i < 1000; i++)); do
         printf '<?xml version="1.0" standalone="no"?>\n<!DOCTYPE service-group SYSTEM "avahi-service.dtd">\n<service-group><name>remote-%d</name><service><type>_benchr._tcp</type><port>%d</port><txt-record>n=%d</txt-record></service></service-group>\n' \
