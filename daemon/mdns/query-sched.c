@@ -509,8 +509,8 @@ int query_sched_handle_timeout(struct query_sched *qs, usec_t now) {
                 return 0;
 
         /* The questions to send first in qs->due[0..n_send), the continuous ones that a unique
-         * record of the cache answers after them: such a query counts as sent, as
-         * mDNSResponder does (a cache maintenance query is always sent). */
+         * record of the cache answers after them: such a query counts as sent (a cache
+         * maintenance query is always sent). */
         for (unsigned k = 0; k < n; k++) {
                 struct question *x = qs->due[k];
 

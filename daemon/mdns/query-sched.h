@@ -14,7 +14,7 @@
  *       a continuous query that a unique record of the cache (received with the cache-flush
  *       bit, §10.2) answers with at least half its TTL left is not sent but counts as sent:
  *       the answer set is whole and its own known answer would suppress every reply (§7.1);
- *       the cache's maintenance queries keep the record (mDNSResponder does the same);
+ *       the cache's maintenance queries keep the record up;
  *   one-shot (query_sched_refresh): a cache maintenance query (§5.2 80/85/90/95 %), due at
  *       once, QM, not touching the continuous schedule of the same question.
  * Every question due at the same moment goes into one packet, with
