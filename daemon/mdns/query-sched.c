@@ -472,26 +472,28 @@ static void send_round(struct query_sched *qs, struct question **qv, unsigned n,
         }
 }
 
-static bool unique_visit(void *userdata, const struct cache_entry *e) {
-        struct ka_size *c = userdata;
+struct unique_probe {
+        usec_t now;
+        bool found;
+};
 
-        if (cache_entry_rr(e)->cache_flush && cache_entry_is_known_answer(e, c->now)) {
-                c->bytes = 1;
-                return false;
-        }
-        return true;
+static bool unique_visit(void *userdata, const struct cache_entry *e) {
+        struct unique_probe *c = userdata;
+
+        c->found = cache_entry_rr(e)->cache_flush && cache_entry_is_known_answer(e, c->now);
+        return !c->found;
 }
 
 /* Whether the cache holds a unique answer to x (received with the cache-flush bit, RFC 6762
  * §10.2) with at least half its TTL left: then the answer set is whole, the query could only be
  * suppressed by its own known answer (§7.1), and the cache's refresh queries (§5.2) keep it. */
 static bool question_answered_unique(const struct query_sched *qs, const struct question *x, usec_t now) {
-        struct ka_size c = { .now = now };
+        struct unique_probe c = { .now = now };
 
         if (x->q.type == DNS_TYPE_ANY)
                 return false;
         cache_foreach(qs->cache, &x->q.name, x->q.type, x->q.qclass, unique_visit, &c);
-        return c.bytes > 0;
+        return c.found;
 }
 
 int query_sched_handle_timeout(struct query_sched *qs, usec_t now) {
